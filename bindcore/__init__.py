@@ -1,0 +1,67 @@
+"""bindcore: bind many modalities into one embedding space, with plugins for each modality.
+
+The public API. Heavy modules (torch, the model) load on first use, so `import bindcore` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from bindcore.errors import (
+    BindcoreError,
+    CheckpointError,
+    ConfigError,
+    DuplicateComponentError,
+    InputError,
+    PluginError,
+    UnknownComponentError,
+)
+from bindcore.hookspecs import hookimpl
+from bindcore.specs import (
+    CommandSpec,
+    DatasetSpec,
+    FusionSpec,
+    ModalityConfig,
+    ModalitySpec,
+    StrictModel,
+    TaskHeadSpec,
+)
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "BindModel": "bindcore.model",
+    "Modality": "bindcore.model",
+    "build_model": "bindcore.model",
+    "load_model": "bindcore.checkpoint",
+    "PluginHost": "bindcore.plugin_host",
+    "embed": "bindcore.embed",
+    "layers": "bindcore.layers",
+    "io": "bindcore.io",
+    "compat": "bindcore.compat",
+}
+
+if TYPE_CHECKING:
+    from bindcore import io, layers
+    from bindcore.checkpoint import load_model
+    from bindcore.embed import embed
+    from bindcore.model import BindModel, Modality, build_model
+    from bindcore.plugin_host import PluginHost
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        value = module if module.__name__.endswith("." + name) else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'bindcore' has no attribute '{name}'")
+
+
+__all__ = [
+    "BindModel", "BindcoreError", "CheckpointError", "CommandSpec", "ConfigError", "DatasetSpec",
+    "DuplicateComponentError", "FusionSpec", "InputError", "Modality", "ModalityConfig", "ModalitySpec",
+    "PluginError", "PluginHost", "StrictModel", "TaskHeadSpec", "UnknownComponentError", "build_model",
+    "embed", "hookimpl", "load_model", "__version__",
+]

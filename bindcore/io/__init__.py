@@ -1,0 +1,8 @@
+"""Decoding helpers shared by plugins: rasters, waveforms and numeric arrays from files or memory."""
+
+from bindcore.io.arrays import read_array
+from bindcore.io.describe import describe
+from bindcore.io.raster import open_image, resize_center_crop
+from bindcore.io.waveform import read_waveform
+
+__all__ = ["describe", "open_image", "read_array", "read_waveform", "resize_center_crop"]

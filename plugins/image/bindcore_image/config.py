@@ -1,0 +1,27 @@
+"""Settings of the image modality (defaults follow ImageBind's vision tower)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from bindcore import ModalityConfig
+
+CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
+CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
+
+
+class ImageConfig(ModalityConfig):
+    """Image preprocessing and stem settings on top of the shared trunk settings."""
+
+    image_size: int = Field(224, gt=0, description="side of the square centre crop")
+    patch_size: int = Field(14, gt=0, description="ViT patch size")
+    frames: int = Field(2, ge=1, description="a still is repeated to this many frames (Conv3d stem, as ImageBind)")
+    resample: str = Field("bicubic", pattern="^(bicubic|bilinear|nearest)$", description="resize filter")
+    mean: tuple[float, float, float] = CLIP_MEAN
+    std: tuple[float, float, float] = CLIP_STD
+    pre_norm: bool = True
+
+    def model_post_init(self, context) -> None:
+        super().model_post_init(context)
+        if self.image_size % self.patch_size:
+            raise ValueError(f"image_size {self.image_size} is not a multiple of patch_size {self.patch_size}")
