@@ -30,7 +30,7 @@ class ModalityConfig(StrictModel):
     """
 
     width: int = Field(256, gt=0, description="trunk width (token dimension)")
-    depth: int = Field(4, ge=0, description="number of transformer blocks")
+    blocks: int = Field(4, ge=0, description="number of transformer blocks")
     heads: int = Field(4, gt=0, description="attention heads per block")
     mlp_ratio: float = Field(4.0, gt=0, description="MLP hidden width / width")
     drop_path: float = Field(0.0, ge=0, lt=1, description="stochastic depth at the last block (linear ramp)")

@@ -18,7 +18,7 @@ from bindcore.errors import ConfigError
 from bindcore.model import Modality
 from bindcore.specs import ModalitySpec
 
-SMALL = {"width": 32, "depth": 2, "heads": 2}
+SMALL = {"width": 32, "blocks": 2, "heads": 2}
 
 
 def load_host():
@@ -67,4 +67,4 @@ def check_modality(spec: ModalitySpec, embed_dim: int = 16, **overrides: Any) ->
 
     with pytest.raises(ConfigError, match="unknown key"):
         validate(spec.Config, {**SMALL, "no_such_setting": 1})
-    assert float(modality.logit_scale()) > 0
+    assert float(modality.logit_scale().detach()) > 0

@@ -123,5 +123,5 @@ class Transformer(nn.Module):
 
 def build_trunk(cfg) -> Transformer:
     """Builds the shared transformer from a ModalityConfig."""
-    return Transformer(cfg.width, cfg.depth, cfg.heads, cfg.mlp_ratio, cfg.drop_path, cfg.bias_kv,
+    return Transformer(cfg.width, cfg.blocks, cfg.heads, cfg.mlp_ratio, cfg.drop_path, cfg.bias_kv,
                        cfg.pre_norm, cfg.causal, cfg.norm_eps, cfg.checkpoint_activations)

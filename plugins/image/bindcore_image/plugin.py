@@ -8,7 +8,6 @@ from bindcore import ModalitySpec, hookimpl
 
 from bindcore_image.config import ImageConfig
 from bindcore_image.encoder import build_stem
-from bindcore_image.preprocess import ImagePreprocessor
 
 
 def dummy_raw(cfg: ImageConfig) -> list:
@@ -16,12 +15,18 @@ def dummy_raw(cfg: ImageConfig) -> list:
     return [rng.integers(0, 256, (48, 64, 3), dtype=np.uint8), rng.integers(0, 256, (40, 40), dtype=np.uint8)]
 
 
+def build_preprocessor(cfg: ImageConfig):
+    from bindcore_image.preprocess import ImagePreprocessor  # Pillow and torchvision load on first use
+
+    return ImagePreprocessor(cfg)
+
+
 @hookimpl
 def register_modalities(register):
     register(ModalitySpec(
         name="image",
         Config=ImageConfig,
-        build_preprocessor=ImagePreprocessor,
+        build_preprocessor=build_preprocessor,
         build_stem=build_stem,
         dummy_raw=dummy_raw,
         summary="RGB pictures (JPEG, PNG, WebP, arrays): ViT with a Conv3d patch stem, CLIP normalisation",

@@ -1,0 +1,162 @@
+"""Model directories: safetensors weights per modality, the resolved config and the plugin versions.
+
+Layout::
+
+    MODEL_DIR/
+      bindcore.json            format, embed dim, per modality: type, plugin, plugin version, weights file
+      config.yaml              the resolved model config (every setting spelled out)
+      weights/<name>.safetensors
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+import yaml
+
+from bindcore.errors import CheckpointError, ConfigError
+from bindcore.model import BindModel, build_model, warn_untrained
+
+FORMAT = 1
+META_FILE = "bindcore.json"
+
+
+def is_model_dir(path: str | os.PathLike) -> bool:
+    return (Path(path) / META_FILE).is_file()
+
+
+def save_model(model: BindModel, directory: str | os.PathLike) -> Path:
+    """Writes ``model`` to ``directory`` atomically (a temporary folder renamed into place)."""
+    from safetensors.torch import save_file
+
+    from bindcore.plugin_host import default_host
+
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        (tmp / "weights").mkdir()
+        host = default_host()
+        meta: dict[str, Any] = {"format": FORMAT, "embed_dim": model.embed_dim, "modalities": {}}
+        for name, modality in model.modalities.items():
+            state = {k: v.detach().to("cpu").contiguous() for k, v in modality.state_dict().items()}
+            save_file(state, str(tmp / "weights" / f"{name}.safetensors"))
+            plugin = host.modalities.source(modality.spec.name) if modality.spec.name in host.modalities else "?"
+            meta["modalities"][name] = {
+                "type": modality.spec.name,
+                "plugin": plugin,
+                "plugin_version": host.plugins[plugin].version if plugin in host.plugins else "?",
+                "file": f"weights/{name}.safetensors",
+            }
+        (tmp / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
+        (tmp / "config.yaml").write_text(yaml.safe_dump(model.config, sort_keys=False))
+        if directory.exists():
+            backup = directory.with_name(directory.name + ".old")
+            shutil.rmtree(backup, ignore_errors=True)
+            directory.rename(backup)
+            tmp.rename(directory)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            tmp.rename(directory)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return directory
+
+
+def read_meta(directory: str | os.PathLike) -> dict[str, Any]:
+    """Reads bindcore.json of a model directory."""
+    path = Path(directory) / META_FILE
+    try:
+        meta = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise CheckpointError(f"{directory} is not a bindcore model directory (no {META_FILE})") from None
+    except json.JSONDecodeError as exc:
+        raise CheckpointError(f"{path} is corrupt: {exc}") from None
+    if meta.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: unsupported format {meta.get('format')!r} (this bindcore reads format {FORMAT})")
+    return meta
+
+
+def load_state(module: torch.nn.Module, state: dict[str, torch.Tensor], what: str) -> None:
+    """Loads ``state`` into ``module`` (assigning tensors), with one clear message on any mismatch."""
+    expected = module.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    if missing or unexpected:
+        raise CheckpointError(
+            f"{what}: the weights do not match the architecture: "
+            f"{len(missing)} missing ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}), "
+            f"{len(unexpected)} unexpected ({', '.join(unexpected[:5])}{', ...' if len(unexpected) > 5 else ''})")
+    for key, tensor in state.items():
+        if tuple(expected[key].shape) != tuple(tensor.shape):
+            raise CheckpointError(f"{what}: '{key}' has shape {tuple(tensor.shape)} in the weights "
+                                  f"but {tuple(expected[key].shape)} in the model")
+    module.load_state_dict(state, strict=True, assign=True)
+
+
+def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None, seed: int | None = None,
+               host=None, device: str | torch.device = "cpu") -> BindModel:
+    """Loads a saved model directory, or builds a preset with random weights.
+
+    Args:
+        source: a model directory (written by ``model.save``) or a preset name such as "tiny".
+        modalities: load only these modalities; the others' weights are never read.
+        seed: initialisation seed for a preset.
+        host: the PluginHost (default: the process's).
+        device: where the weights go.
+
+    Raises:
+        CheckpointError: the directory is corrupt or needs plugins that are not installed.
+        ConfigError: unknown preset or invalid configuration.
+
+    Example:
+        >>> model = bindcore.load_model("tiny", seed=0)  # doctest: +SKIP
+        >>> model.embed({"text": ["a dog"]})["text"].shape  # doctest: +SKIP
+        torch.Size([1, 256])
+    """
+    from safetensors.torch import load_file
+
+    from bindcore.plugin_host import default_host
+
+    host = host or default_host()
+    path = Path(source)
+    if is_model_dir(path / "checkpoint"):  # a training run directory
+        path = path / "checkpoint"
+    if not is_model_dir(path):
+        if path.exists() and path.is_dir():
+            raise CheckpointError(f"{path} is not a bindcore model directory (no {META_FILE}); "
+                                  "a run directory holds one under checkpoint/")
+        model = build_model(str(source), modalities=modalities, host=host, seed=seed, device=device)
+        model.untrained = True
+        warn_untrained(str(source))
+        return model.eval()
+    meta = read_meta(path)
+    missing = {m["type"]: m for m in meta["modalities"].values() if m["type"] not in host.modalities}
+    if missing:
+        needs = ", ".join(f"'{t}' (from plugin {m['plugin']} {m['plugin_version']})" for t, m in missing.items())
+        raise CheckpointError(f"{path} needs modalities that no installed plugin provides: {needs}. "
+                              f"Install the plugins (e.g. pip install bindcore-<name>) and check `bindcore plugins`.")
+    try:
+        config = yaml.safe_load((path / "config.yaml").read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise CheckpointError(f"{path}/config.yaml is missing or corrupt: {exc}") from None
+    try:
+        model = build_model(config, modalities=modalities, host=host, device="meta")
+    except ConfigError as exc:
+        raise CheckpointError(f"{path}: the saved config does not validate with the installed plugins: {exc}") from None
+    for name, modality in model.modalities.items():
+        file = path / meta["modalities"][name]["file"]
+        try:
+            state = load_file(str(file), device=str(device))
+        except FileNotFoundError:
+            raise CheckpointError(f"{file} is missing") from None
+        except Exception as exc:  # safetensors raises its own error types on corrupt files
+            raise CheckpointError(f"{file} is corrupt: {exc}") from None
+        load_state(modality, state, str(file))
+    return model.eval()
