@@ -31,42 +31,70 @@ def is_model_dir(path: str | os.PathLike) -> bool:
     return (Path(path) / META_FILE).is_file()
 
 
-def save_model(model: BindModel, directory: str | os.PathLike) -> Path:
-    """Writes ``model`` to ``directory`` atomically (a temporary folder renamed into place)."""
-    from safetensors.torch import save_file
+class ModelDirWriter:
+    """Writes a model directory one modality at a time into a temporary folder, renamed into place at the end.
 
-    from bindcore.plugin_host import default_host
+    Example:
+        >>> with ModelDirWriter(path, embed_dim=256) as w:  # doctest: +SKIP
+        ...     w.add("audio", "audio", state_dict, plugin="audio", plugin_version="0.1.0")
+        ...     w.finish(config)
+    """
 
-    directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    try:
-        (tmp / "weights").mkdir()
-        host = default_host()
-        meta: dict[str, Any] = {"format": FORMAT, "embed_dim": model.embed_dim, "modalities": {}}
-        for name, modality in model.modalities.items():
-            state = {k: v.detach().to("cpu").contiguous() for k, v in modality.state_dict().items()}
-            save_file(state, str(tmp / "weights" / f"{name}.safetensors"))
-            plugin = host.modalities.source(modality.spec.name) if modality.spec.name in host.modalities else "?"
-            meta["modalities"][name] = {
-                "type": modality.spec.name,
-                "plugin": plugin,
-                "plugin_version": host.plugins[plugin].version if plugin in host.plugins else "?",
-                "file": f"weights/{name}.safetensors",
-            }
-        (tmp / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
-        (tmp / "config.yaml").write_text(yaml.safe_dump(model.config, sort_keys=False))
-        if directory.exists():
-            backup = directory.with_name(directory.name + ".old")
+    def __init__(self, directory: str | os.PathLike, embed_dim: int):
+        self.directory = Path(directory)
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.directory.name}.", dir=self.directory.parent))
+        (self.tmp / "weights").mkdir()
+        self.meta: dict[str, Any] = {"format": FORMAT, "embed_dim": embed_dim, "modalities": {}}
+
+    def add(self, name: str, type_name: str, state: dict[str, torch.Tensor], *, plugin: str, plugin_version: str) -> None:
+        """Writes one modality's weights (safetensors)."""
+        from safetensors.torch import save_file
+
+        state = {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
+        save_file(state, str(self.tmp / "weights" / f"{name}.safetensors"))
+        self.meta["modalities"][name] = {"type": type_name, "plugin": plugin, "plugin_version": plugin_version,
+                                         "file": f"weights/{name}.safetensors"}
+
+    def finish(self, config: dict[str, Any]) -> Path:
+        """Writes the config and metadata, then moves the folder into place (replacing an older one)."""
+        (self.tmp / META_FILE).write_text(json.dumps(self.meta, indent=2) + "\n")
+        (self.tmp / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+        if self.directory.exists():
+            backup = self.directory.with_name(self.directory.name + ".old")
             shutil.rmtree(backup, ignore_errors=True)
-            directory.rename(backup)
-            tmp.rename(directory)
+            self.directory.rename(backup)
+            self.tmp.rename(self.directory)
             shutil.rmtree(backup, ignore_errors=True)
         else:
-            tmp.rename(directory)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return directory
+            self.tmp.rename(self.directory)
+        return self.directory
+
+    def __enter__(self) -> "ModelDirWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def plugin_of(host, type_name: str) -> tuple[str, str]:
+    """(plugin name, version) that registered a modality type."""
+    if type_name not in host.modalities:
+        return "?", "?"
+    plugin = host.modalities.source(type_name)
+    return plugin, host.plugins[plugin].version if plugin in host.plugins else "?"
+
+
+def save_model(model: BindModel, directory: str | os.PathLike) -> Path:
+    """Writes ``model`` to ``directory`` atomically (safetensors per modality, config, plugin versions)."""
+    from bindcore.plugin_host import default_host
+
+    host = default_host()
+    with ModelDirWriter(directory, model.embed_dim) as writer:
+        for name, modality in model.modalities.items():
+            plugin, version = plugin_of(host, modality.spec.name)
+            writer.add(name, modality.spec.name, modality.state_dict(), plugin=plugin, plugin_version=version)
+        return writer.finish(model.config)
 
 
 def read_meta(directory: str | os.PathLike) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,6 +53,24 @@ Preprocessor = Callable[[Any], "torch.Tensor"]
 
 
 @dataclass(frozen=True)
+class ForeignFormat:
+    """How one modality appears in another project's checkpoint (read by `bindcore convert`).
+
+    Attributes:
+        name: the modality's name in that project (ImageBind calls images "vision").
+        settings: that project's constructor keyword arguments -> this modality's Config params.
+        rename: (regex, replacement) pairs from the foreign key (after the modality prefix) to ours,
+            for the keys the converter's shared trunk rules do not cover (stem, head).
+        drop: foreign keys (same form) that carry nothing to load, e.g. a stored causal mask.
+    """
+
+    name: str
+    settings: Callable[[dict], dict]
+    rename: tuple[tuple[str, str], ...] = ()
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ModalitySpec:
     """How to turn one modality's raw inputs into embeddings.
 
@@ -68,6 +86,7 @@ class ModalitySpec:
         build_head: (cfg, embed_dim) -> module mapping (tokens (B, N, width), stem input) to (B, embed_dim);
             default: LayerNorm, first token, dropout, linear projection without bias.
         build_trunk: cfg -> module (B, N, width) -> (B, N, width); default: the shared transformer.
+        foreign: format name ("imagebind") -> ForeignFormat, for converting other projects' checkpoints.
     """
 
     name: str
@@ -79,6 +98,7 @@ class ModalitySpec:
     item_ndim: int = 3
     build_head: Optional[Callable[[Any, int], "nn.Module"]] = None
     build_trunk: Optional[Callable[[Any], "nn.Module"]] = None
+    foreign: Mapping[str, ForeignFormat] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bindcore import ModalitySpec, hookimpl
+from bindcore.specs import ForeignFormat
 
 from bindcore_image.config import ImageConfig
 from bindcore_image.encoder import build_stem
@@ -21,6 +22,20 @@ def build_preprocessor(cfg: ImageConfig):
     return ImagePreprocessor(cfg)
 
 
+def imagebind_settings(kw: dict) -> dict:
+    """ImageBindModel arguments -> ImageConfig params (defaults: imagebind_huge)."""
+    kernel = kw.get("kernel_size", (2, 14, 14))
+    return {"width": kw.get("vision_embed_dim", 1280), "blocks": kw.get("vision_num_blocks", 32),
+            "heads": kw.get("vision_num_heads", 16), "frames": kernel[0], "patch_size": kernel[1],
+            "image_size": 224, "pre_norm": True}
+
+
+def imagebind_format() -> ForeignFormat:
+    from bindcore.compat.imagebind import head_rules, stem_rules
+
+    return ForeignFormat("vision", imagebind_settings, stem_rules("rgbt_stem") + head_rules())
+
+
 @hookimpl
 def register_modalities(register):
     register(ModalitySpec(
@@ -31,4 +46,5 @@ def register_modalities(register):
         dummy_raw=dummy_raw,
         summary="RGB pictures (JPEG, PNG, WebP, arrays): ViT with a Conv3d patch stem, CLIP normalisation",
         item_ndim=3,
+        foreign={"imagebind": imagebind_format()},
     ))

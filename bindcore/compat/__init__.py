@@ -1,0 +1,1 @@
+"""Compatibility with other projects' checkpoints and output conventions."""

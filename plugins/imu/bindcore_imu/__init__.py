@@ -1,0 +1,3 @@
+"""bindcore-imu: the IMU modality plugin."""
+
+__version__ = "0.1.0"

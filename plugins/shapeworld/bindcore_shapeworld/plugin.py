@@ -1,0 +1,18 @@
+"""Registers the ShapeWorld dataset with bindcore."""
+
+from __future__ import annotations
+
+from bindcore import DatasetSpec, hookimpl
+
+from bindcore_shapeworld.config import ShapeWorldConfig
+from bindcore_shapeworld.dataset import build
+
+
+@hookimpl
+def register_datasets(register):
+    register(DatasetSpec(
+        name="shapeworld",
+        Config=ShapeWorldConfig,
+        build=build,
+        summary="procedural shapes rendered on the fly as image, text, depth, thermal, audio and IMU (no files)",
+    ))

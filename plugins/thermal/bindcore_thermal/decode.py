@@ -1,0 +1,93 @@
+"""Raw thermal item (file, bytes, PIL image, array, tensor) -> (H, W) float32 intensities in [0, 1]."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from bindcore import InputError
+from bindcore.io import open_image, read_array
+
+IMAGE_FILES = (".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp")
+ARRAY_FILES = (".npy", ".npz")
+SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N")
+LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R 601-2, as PIL's convert("L")
+
+
+def read_thermal(raw: Any) -> np.ndarray:
+    """Decodes one thermal image to float32 (H, W) in [0, 1].
+
+    Scaling by bit depth: uint8 / 255, uint16 / 65535 (16-bit PNG/TIFF included); floats are taken as they are
+    and must be finite and within [0, 1]. Colour inputs (an RGB/RGBA file, or an (H, W, 3|4) / (3|4, H, W) array)
+    become luminance 0.299 R + 0.587 G + 0.114 B; alpha is dropped.
+
+    Args:
+        raw: a .png/.tif/.tiff/.jpg/.jpeg/.bmp/.npy/.npz path, encoded image bytes, a PIL image, a numpy array
+            or a torch tensor.
+
+    Raises:
+        InputError: missing, corrupt or unsupported file, bad shape, empty, bad dtype or out-of-range values.
+    """
+    if isinstance(raw, (str, os.PathLike)):
+        ext = os.path.splitext(os.fspath(raw))[1].lower()
+        if ext in ARRAY_FILES:
+            arr = read_array(raw)
+        elif ext in IMAGE_FILES:
+            arr = _image_samples(open_image(raw))
+        else:
+            raise InputError(f"unsupported thermal file type '{ext}': use {', '.join(IMAGE_FILES + ARRAY_FILES)}")
+    elif isinstance(raw, (bytes, bytearray, Image.Image)):
+        arr = _image_samples(open_image(raw))
+    elif isinstance(raw, np.ndarray) or (hasattr(raw, "detach") and hasattr(raw, "numpy")):
+        arr = read_array(raw)
+    else:
+        raise InputError(f"unsupported thermal input type {type(raw).__name__}: give a path, bytes, a PIL image or an array")
+    return _to_grey(_scale(np.asarray(arr)))
+
+
+def _image_samples(image: Image.Image) -> np.ndarray:
+    """8-bit grey (colour converted by PIL), 16-bit grey as uint16, or float samples of a decoded image."""
+    if image.mode in SIXTEEN_BIT_MODES or image.mode == "F":
+        return np.asarray(image)
+    if image.mode == "I":  # 32-bit integer: accepted when it holds 16-bit samples
+        arr = np.asarray(image)
+        if arr.size and (arr.min() < 0 or arr.max() > 65535):
+            raise InputError("32-bit integer image with values outside the 16-bit range [0, 65535]")
+        return arr.astype(np.uint16)
+    return np.asarray(image.convert("L"))
+
+
+def _scale(arr: np.ndarray) -> np.ndarray:
+    """uint8 / 255, uint16 / 65535, finite floats in [0, 1] as they are; float32, shape kept."""
+    if arr.size == 0:
+        raise InputError(f"the thermal image is empty (shape {arr.shape})")
+    if arr.dtype == np.uint8:
+        return arr.astype(np.float32) / 255.0
+    if arr.dtype == np.uint16:
+        return arr.astype(np.float32) / 65535.0
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise InputError(f"unsupported thermal dtype {arr.dtype}: give uint8, uint16 or floats in [0, 1]")
+    if not np.isfinite(arr).all():
+        raise InputError("the thermal image holds NaN or infinite values")
+    low, high = float(arr.min()), float(arr.max())
+    if low < 0.0 or high > 1.0:
+        raise InputError(f"float thermal values must lie in [0, 1], got [{low:.4g}, {high:.4g}]: scale them first "
+                         "(e.g. by the sensor's bit depth or a fixed temperature range)")
+    return arr.astype(np.float32)
+
+
+def _to_grey(arr: np.ndarray) -> np.ndarray:
+    """(H, W), (1, H, W), (H, W, 1) -> (H, W); colour (H, W, 3|4) or (3|4, H, W) -> luminance (H, W)."""
+    if arr.ndim == 3 and arr.shape[0] in (1, 3, 4) and arr.shape[-1] not in (1, 3, 4):
+        arr = np.moveaxis(arr, 0, -1)  # (C, H, W) -> (H, W, C)
+    if arr.ndim == 3 and arr.shape[-1] == 1:
+        arr = arr[..., 0]  # (H, W)
+    elif arr.ndim == 3 and arr.shape[-1] in (3, 4):
+        arr = (arr[..., :3] @ LUMA).astype(np.float32)  # (H, W)
+    if arr.ndim != 2:
+        raise InputError(f"expected a thermal image of shape (H, W), (1, H, W), (H, W, 1) or colour (H, W, 3|4), "
+                         f"got {arr.shape}")
+    return arr
