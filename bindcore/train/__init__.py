@@ -1,0 +1,1 @@
+"""Training: run configs, recipes (contrastive, bind), the loop, checkpoints and distributed helpers."""
