@@ -6,7 +6,7 @@ import numpy as np
 
 from bindcore.errors import ConfigError
 
-from bindcore_shapeworld.captions import caption
+from bindcore_shapeworld.captions import caption, caption_with_swap
 from bindcore_shapeworld.config import ShapeWorldConfig
 from bindcore_shapeworld.render_audio import render_audio
 from bindcore_shapeworld.render_depth import render_depth
@@ -15,6 +15,7 @@ from bindcore_shapeworld.render_imu import render_imu
 from bindcore_shapeworld.render_thermal import render_thermal
 from bindcore_shapeworld.rng import StreamPool
 from bindcore_shapeworld.scene import Scene, is_holdout, sample_scene
+from bindcore_shapeworld.tasks import TASKS_BY_MODALITY, zero_shot_tasks
 
 SPLITS = ("train", "val", "test")
 STREAMS = ("scene", "image", "text", "depth", "thermal", "audio", "imu")  # one generator each
@@ -32,7 +33,8 @@ class ShapeWorldDataset:
 
     Each item is {modality: raw item, "_labels": {...}, "_objects": [...], "_id": "split-i", "_holdout": bool}.
     Every rendering has its own generator seeded by (seed, split, i, stream), so choosing fewer modalities never
-    changes the others.
+    changes the others. It offers bindcore's evaluation protocol (``bindcore.evaluate.protocol``):
+    ``zero_shot_tasks``, ``tasks_by_modality`` and ``caption_with_swap``.
     """
 
     def __init__(self, cfg: ShapeWorldConfig, split: str = "train"):
@@ -73,6 +75,19 @@ class ShapeWorldDataset:
         item.update({"_labels": scene.labels(), "_objects": scene.object_dicts(), "_id": f"{self.split}-{index}",
                      "_holdout": is_holdout(scene, self.cfg.holdout)})
         return item
+
+    def zero_shot_tasks(self) -> dict[str, dict[str, list[str]]]:
+        """Evaluation protocol: {task: {class: [prompts]}} (see :func:`bindcore_shapeworld.tasks.zero_shot_tasks`)."""
+        return zero_shot_tasks()
+
+    @property
+    def tasks_by_modality(self) -> dict[str, list[str]]:
+        """Evaluation protocol: the label keys each active rendering really encodes."""
+        return {m: list(TASKS_BY_MODALITY[m]) for m in self.modalities}
+
+    def caption_with_swap(self, item: dict, attribute: str | None = None) -> tuple[str, str]:
+        """Evaluation protocol: (true caption, attributes swapped); see :func:`~bindcore_shapeworld.caption_with_swap`."""
+        return caption_with_swap(item, attribute)
 
 
 def build(cfg: ShapeWorldConfig, split: str) -> ShapeWorldDataset:

@@ -1,0 +1,92 @@
+"""Metric functions on embeddings: zero-shot accuracy, confusion, retrieval ranks, composition, swap probe.
+
+Every function takes unit-norm float tensors (rows are items) and returns plain Python numbers or tensors.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+
+KS = (1, 5, 10)
+
+
+def class_embeddings(prompt_embeddings: Sequence[torch.Tensor]) -> torch.Tensor:
+    """One embedding per class: the renormalised mean of its normalised prompt embeddings.
+
+    Args:
+        prompt_embeddings: one (P_c, E) tensor per class.
+
+    Returns:
+        (C, E) unit-norm class embeddings.
+    """
+    means = [F.normalize(z.float(), dim=-1).mean(0) for z in prompt_embeddings]  # C x (E,)
+    return F.normalize(torch.stack(means), dim=-1)  # (C, E)
+
+
+def classify(z: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
+    """Predicted class index per item: argmax cosine. z (N, E), classes (C, E) -> (N,)."""
+    return (F.normalize(z.float(), dim=-1) @ classes.float().T).argmax(-1)  # (N,)
+
+
+def accuracy(predicted: torch.Tensor, labels: torch.Tensor) -> float:
+    """Top-1 accuracy of (N,) predictions against (N,) labels."""
+    return float((predicted == labels).float().mean()) if len(labels) else 0.0
+
+
+def confusion_matrix(predicted: torch.Tensor, labels: torch.Tensor, num_classes: int) -> list[list[int]]:
+    """Counts [true class][predicted class] as a list of lists (C x C)."""
+    counts = torch.zeros(num_classes * num_classes, dtype=torch.long)
+    counts.index_add_(0, labels.long() * num_classes + predicted.long(), torch.ones_like(labels, dtype=torch.long))
+    return counts.view(num_classes, num_classes).tolist()  # (C, C)
+
+
+def retrieval_ranks(query: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """1-based rank of target i among all targets for query i (ties count against the query).
+
+    Args:
+        query: (N, E) embeddings; row i should retrieve row i of ``target``.
+        target: (N, E) embeddings.
+
+    Returns:
+        (N,) ranks: the number of targets scoring at least as high as the true one.
+    """
+    sim = F.normalize(query.float(), dim=-1) @ F.normalize(target.float(), dim=-1).T  # (N, N)
+    true = sim.diagonal().unsqueeze(1)  # (N, 1)
+    return (sim >= true).sum(1)  # (N,)
+
+
+def recall_metrics(ranks: torch.Tensor, ks: Sequence[int] = KS) -> dict[str, float]:
+    """{"R@k": fraction with rank <= k for each k, "median_rank": median rank} from (N,) ranks."""
+    out = {f"R@{k}": float((ranks <= k).float().mean()) for k in ks}
+    out["median_rank"] = float(ranks.float().quantile(0.5))
+    return out
+
+
+def retrieval(query: torch.Tensor, target: torch.Tensor, ks: Sequence[int] = KS) -> dict[str, float]:
+    """R@k and median rank of retrieving item i of ``target`` (N, E) with item i of ``query`` (N, E)."""
+    return recall_metrics(retrieval_ranks(query, target), ks)
+
+
+def compose(*embeddings: torch.Tensor) -> torch.Tensor:
+    """Embedding arithmetic (as BindModel.compose): normalise each (N, E), sum, renormalise -> (N, E)."""
+    total = sum(F.normalize(z.float(), dim=-1) for z in embeddings)  # (N, E)
+    return F.normalize(total, dim=-1)  # (N, E)
+
+
+def paired_cosine(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Mean cosine between item i of ``a`` (N, E) and item i of ``b`` (N, E)."""
+    return float((F.normalize(a.float(), dim=-1) * F.normalize(b.float(), dim=-1)).sum(-1).mean())
+
+
+def swap_preference(z: torch.Tensor, true: torch.Tensor, swapped: torch.Tensor) -> tuple[float, float]:
+    """The compositional probe on (N, E) item, true-caption and swapped-caption embeddings.
+
+    Returns:
+        (fraction of items closer to the true caption than to the swapped one, mean cosine gap true - swapped).
+    """
+    z = F.normalize(z.float(), dim=-1)  # (N, E)
+    gap = (z * F.normalize(true.float(), dim=-1)).sum(-1) - (z * F.normalize(swapped.float(), dim=-1)).sum(-1)  # (N,)
+    return float((gap > 0).float().mean()), float(gap.mean())

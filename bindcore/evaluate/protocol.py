@@ -1,0 +1,130 @@
+"""The evaluation protocol a dataset may offer, and the helpers that read it duck-typed.
+
+A dataset needs no base class: any map-style dataset whose items are mappings works for retrieval. Zero-shot
+classification and the compositional probe use the optional members documented in :class:`EvalDataset`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Protocol, Sequence, runtime_checkable
+
+from bindcore.evaluate.errors import EvaluationError
+
+LABELS = "_labels"  # item key: {task: class}
+OBJECTS = "_objects"  # item key: a list of the objects in the item (used to find multi-object items)
+
+Tasks = dict[str, dict[str, list[str]]]  # {task: {class: [prompts]}}
+
+
+@runtime_checkable
+class EvalDataset(Protocol):
+    """What `bindcore eval` reads from a dataset.
+
+    Items are mappings ``{modality name: raw item, "_labels": {task: class}, ...}``; a modality whose raw
+    value is missing (or None) in an item is skipped for that item. Keys starting with "_" are metadata.
+
+    Required for any evaluation: ``__len__`` and ``__getitem__`` (map-style). Required for zero-shot
+    classification: ``zero_shot_tasks``. Optional: ``tasks_by_modality`` and ``caption_with_swap``
+    (see :class:`HasTasksByModality` and :class:`HasCaptionSwaps`).
+    """
+
+    def __len__(self) -> int:
+        """Number of items in the split."""
+
+    def __getitem__(self, index: int) -> Mapping[str, Any]:
+        """Item ``index``: {modality: raw item, "_labels": {task: class}, ...}."""
+
+    def zero_shot_tasks(self) -> Tasks:
+        """Zero-shot tasks: {task (a "_labels" key): {class (a label value): [prompts]}}.
+
+        The prompts are raw items of the prompt modality (``EvalConfig.prompts``); a class embedding is the
+        renormalised mean of its normalised prompt embeddings.
+        """
+
+
+@runtime_checkable
+class HasTasksByModality(Protocol):
+    """Optional: which tasks each modality really encodes.
+
+    Attributes:
+        tasks_by_modality: {modality: [task]}. Without it, every task is evaluated for every modality;
+            with it, a modality it does not list gets no zero-shot task.
+    """
+
+    tasks_by_modality: Mapping[str, Sequence[str]]
+
+
+@runtime_checkable
+class HasCaptionSwaps(Protocol):
+    """Optional: the compositional probe."""
+
+    def caption_with_swap(self, item: Mapping[str, Any]) -> Optional[tuple[Any, Any]]:
+        """(true caption, caption with attributes bound wrongly) for ``item``, or None when it has none.
+
+        Both are raw items of the prompt modality. The probe asks whether an item's embedding is closer to
+        the true caption than to the swapped one.
+        """
+
+
+def check_dataset(dataset: Any) -> None:
+    """Raises EvaluationError unless ``dataset`` is a map-style dataset with a length."""
+    if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+        raise EvaluationError(f"{type(dataset).__name__} is not a map-style dataset (it needs __len__ and __getitem__)")
+
+
+def zero_shot_tasks(dataset: Any) -> Tasks:
+    """The dataset's zero-shot tasks, checked for shape.
+
+    Raises:
+        EvaluationError: the dataset offers no ``zero_shot_tasks()`` or returns something malformed.
+    """
+    method = getattr(dataset, "zero_shot_tasks", None)
+    if not callable(method):
+        raise EvaluationError(f"{type(dataset).__name__} offers no zero_shot_tasks() (see bindcore.evaluate.protocol); "
+                              "unset eval.prompts to evaluate retrieval only")
+    tasks = method()
+    if not isinstance(tasks, Mapping):
+        raise EvaluationError(f"zero_shot_tasks() must return {{task: {{class: [prompts]}}}}, got {type(tasks).__name__}")
+    for task, classes in tasks.items():
+        if not isinstance(classes, Mapping) or len(classes) < 2:
+            raise EvaluationError(f"zero-shot task '{task}' needs a mapping of at least two classes to prompts")
+        for cls, prompts in classes.items():
+            if isinstance(prompts, (str, bytes)) or not isinstance(prompts, Sequence) or not prompts:
+                raise EvaluationError(f"zero-shot task '{task}', class '{cls}': give a non-empty list of prompts")
+    return {task: {cls: list(prompts) for cls, prompts in classes.items()} for task, classes in tasks.items()}
+
+
+def tasks_for(dataset: Any, modality: str, tasks: Sequence[str]) -> list[str]:
+    """The tasks of ``tasks`` that ``modality`` is evaluated on (all of them without ``tasks_by_modality``)."""
+    table = getattr(dataset, "tasks_by_modality", None)
+    if table is None:
+        return list(tasks)
+    allowed = set(table.get(modality, ()))
+    return [t for t in tasks if t in allowed]
+
+
+def caption_swap(dataset: Any, item: Mapping[str, Any]) -> Optional[tuple[Any, Any]]:
+    """The (true, swapped) captions of a multi-object item, or None.
+
+    An item is probed when the dataset returns a pair of different captions and, where the item lists its
+    objects under "_objects", it holds at least two of them (binding attributes to the right object).
+    """
+    method = getattr(dataset, "caption_with_swap", None)
+    if not callable(method):
+        return None
+    objects = item.get(OBJECTS)
+    if objects is not None and len(objects) < 2:
+        return None
+    pair = method(item)
+    if pair is None:
+        return None
+    true, swapped = pair
+    return None if _same(true, swapped) else (true, swapped)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two raw captions are equal (False where equality has no single truth value, e.g. arrays)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError, RuntimeError):
+        return False

@@ -1,0 +1,71 @@
+"""Zero-shot classification: class prompts embedded by the prompt modality, items classified by cosine."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Sequence
+
+import torch
+
+from bindcore.evaluate import metrics
+from bindcore.evaluate.collect import ItemEmbeddings, embed_raw
+from bindcore.evaluate.protocol import LABELS, Tasks, tasks_for
+
+
+def embed_classes(model, tasks: Tasks, prompts: str, *, batch_size: int,
+                  progress: Optional[bool] = None) -> dict[str, torch.Tensor]:
+    """{task: (C, E) class embeddings}, every prompt embedded in one pass by the ``prompts`` modality."""
+    flat = [p for classes in tasks.values() for ps in classes.values() for p in ps]
+    z = embed_raw(model, prompts, flat, batch_size=batch_size, progress=progress)  # (P, E)
+    out, start = {}, 0
+    for task, classes in tasks.items():
+        chunks = []
+        for ps in classes.values():
+            chunks.append(z[start:start + len(ps)])  # (P_c, E)
+            start += len(ps)
+        out[task] = metrics.class_embeddings(chunks)  # (C, E)
+    return out
+
+
+def labelled(items: Sequence[Mapping[str, Any]], task: str, classes: Sequence[str]) -> dict[int, int]:
+    """{item position: class index} for the items whose "_labels" give ``task`` one of ``classes``."""
+    index = {c: i for i, c in enumerate(classes)}
+    out = {}
+    for pos, item in enumerate(items):
+        label = (item.get(LABELS) or {}).get(task)
+        if label in index:
+            out[pos] = index[label]
+    return out
+
+
+def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEmbeddings, tasks: Tasks,
+              class_embeddings: Mapping[str, torch.Tensor], modalities: Sequence[str]) -> tuple[dict, dict, dict]:
+    """Top-1 accuracy, chance and confusion of every (modality, task) the dataset allows.
+
+    Args:
+        dataset: the dataset (for ``tasks_by_modality``).
+        items: the evaluated items.
+        embedded: their embeddings.
+        tasks: {task: {class: [prompts]}}.
+        class_embeddings: {task: (C, E)}.
+        modalities: the modalities to classify (the prompt modality excluded).
+
+    Returns:
+        (accuracy {m: {task: acc}}, chance {task: 1 / classes}, confusion {m: {task: {"classes", "matrix"}}}).
+    """
+    accuracy, chance, confusion = {}, {}, {}
+    for m in modalities:
+        if m not in embedded.embeddings:
+            continue
+        for task in tasks_for(dataset, m, list(tasks)):
+            classes = list(tasks[task])
+            labels = labelled(items, task, classes)
+            positions, (z,) = embedded.rows(m, among=list(labels))  # z: (K, E)
+            if not positions:
+                continue
+            truth = torch.tensor([labels[p] for p in positions])  # (K,)
+            predicted = metrics.classify(z, class_embeddings[task])  # (K,)
+            accuracy.setdefault(m, {})[task] = metrics.accuracy(predicted, truth)
+            confusion.setdefault(m, {})[task] = {"classes": classes,
+                                                 "matrix": metrics.confusion_matrix(predicted, truth, len(classes))}
+            chance[task] = 1.0 / len(classes)
+    return accuracy, chance, confusion
