@@ -106,7 +106,7 @@ class DatasetSpec:
     """A source of training or evaluation examples.
 
     Attributes:
-        name: registry name used in run configs (`data.datasets[].name`).
+        name: registry name used in run configs (`data.dataset.name`).
         Config: the dataset's settings class (a StrictModel).
         build: (cfg, split) -> a map-style dataset whose items are dicts {modality name: raw item, ...}.
         summary: one line for `bindcore list datasets`.
