@@ -53,3 +53,12 @@ def test_yaml_is_safe_loaded(tmp_path):
     path.write_text("x: !!python/object/apply:os.system ['echo hi']\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_yaml(path)
+
+
+def test_overrides_index_lists():
+    data = apply_overrides({"stages": [{"steps": 1}, {"steps": 2}]}, ["stages.1.steps=50"])
+    assert data == {"stages": [{"steps": 1}, {"steps": 50}]}
+    with pytest.raises(ConfigError, match="not an index"):
+        apply_overrides({"stages": [{}]}, ["stages.3.steps=1"])
+    with pytest.raises(ConfigError, match="not a mapping or a list"):
+        apply_overrides({"a": 1}, ["a.b=2"])

@@ -76,17 +76,30 @@ def parse_overrides(items: list[str]) -> list[tuple[list[str], Any]]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Returns a copy of ``data`` with every ``a.b=c`` override set (intermediate mappings are created)."""
+    """Returns a copy of ``data`` with every ``a.b=c`` override set.
+
+    Intermediate mappings are created; a numeric key indexes a list (``stages.1.steps=50``).
+    """
     data = copy.deepcopy(data)
     for keys, value in parse_overrides(overrides):
-        node = data
-        for i, key in enumerate(keys[:-1]):
-            child = node.setdefault(key, {})
-            if not isinstance(child, dict):
-                dotted = ".".join(keys)
-                raise ConfigError(f"override {dotted}: '{'.'.join(keys[: i + 1])}' is not a mapping")
-            node = child
-        node[keys[-1]] = value
+        node: Any = data
+        for i, key in enumerate(keys):
+            dotted = ".".join(keys[: i + 1])
+            last = i == len(keys) - 1
+            if isinstance(node, list):
+                if not key.isdigit() or int(key) >= len(node):
+                    raise ConfigError(f"override {'.'.join(keys)}: '{dotted}' is not an index of a list of {len(node)}")
+                if last:
+                    node[int(key)] = value
+                else:
+                    node = node[int(key)]
+            elif isinstance(node, dict):
+                if last:
+                    node[key] = value
+                else:
+                    node = node.setdefault(key, {})
+            else:
+                raise ConfigError(f"override {'.'.join(keys)}: '{'.'.join(keys[:i])}' is not a mapping or a list")
     return data
 
 

@@ -1,73 +1,126 @@
-"""Raster decoding: paths, bytes, PIL images, arrays and tensors to a PIL image; resize and crop."""
+"""Raster decoding: paths, bytes, PIL images, arrays and tensors to PIL images or sample arrays; resize and crop."""
 
 from __future__ import annotations
 
 import io
 import os
+import struct
 from typing import Any
 
 import numpy as np
 
 from bindcore.errors import InputError
+from bindcore.io.eight_bit import array_to_pil
+from bindcore.io.tensors import is_tensor, tensor_to_numpy
 
-
-def _from_array(arr: np.ndarray) -> "Image.Image":
-    from PIL import Image
-
-    if arr.ndim == 3 and arr.shape[0] in (1, 3, 4) and arr.shape[-1] not in (1, 3, 4):
-        arr = np.moveaxis(arr, 0, -1)  # (C, H, W) -> (H, W, C)
-    if arr.ndim == 3 and arr.shape[-1] == 1:
-        arr = arr[..., 0]
-    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (3, 4)):
-        raise InputError(f"expected an array of shape (H, W), (H, W, 3|4) or (3|4, H, W), got {arr.shape}")
-    if arr.size == 0:
-        raise InputError("the array is empty")
-    if np.issubdtype(arr.dtype, np.floating):
-        if not np.isfinite(arr).all():
-            raise InputError("the array holds NaN or infinite values")
-        scale = 255.0 if arr.max() <= 1.0 else 1.0
-        arr = np.clip(arr * scale, 0, 255).astype(np.uint8)
-    elif arr.dtype == np.uint16 or arr.dtype == np.int32:
-        return Image.fromarray(arr.astype(np.int32), mode="I") if arr.ndim == 2 else Image.fromarray((arr >> 8).astype(np.uint8))
-    elif arr.dtype != np.uint8:
-        arr = np.clip(arr, 0, 255).astype(np.uint8)
-    return Image.fromarray(arr)
+KEPT_MODES = ("L", "LA", "RGB", "RGBA", "I", "F", "I;16", "I;16L", "I;16B", "I;16N")  # read_raster keeps these
 
 
 def open_image(raw: Any) -> "Image.Image":
     """Decodes ``raw`` into a PIL image with its EXIF orientation applied.
 
+    Arrays become 8-bit images (see ``bindcore.io.eight_bit.to_uint8``); files keep their own mode.
+
     Args:
         raw: a path, encoded bytes, a PIL image, a numpy array or a torch tensor ((H, W), (H, W, C) or (C, H, W)).
 
     Raises:
-        InputError: the file is missing, corrupt or of an unsupported format, or the array has a bad shape.
+        InputError: the file is missing, corrupt or of an unsupported format, or the array has a bad shape,
+            type or range.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image
 
+    if isinstance(raw, np.ndarray) or is_tensor(raw):
+        return array_to_pil(tensor_to_numpy(raw) if is_tensor(raw) else raw)
     if isinstance(raw, Image.Image):
-        image = raw
-    elif isinstance(raw, (str, os.PathLike, bytes, bytearray)):
-        source = io.BytesIO(raw) if isinstance(raw, (bytes, bytearray)) else raw
-        if not isinstance(raw, (bytes, bytearray)) and not os.path.isfile(raw):
-            raise InputError("file not found")
-        try:
-            image = Image.open(source)
-            image.load()
-        except UnidentifiedImageError:
-            raise InputError("not a readable image (unsupported format or corrupt file)") from None
-        except (OSError, ValueError, SyntaxError) as exc:
-            raise InputError(f"cannot decode the image ({exc}); the file may be truncated or corrupt") from None
-    elif hasattr(raw, "detach") and hasattr(raw, "numpy"):
-        return _from_array(raw.detach().cpu().numpy())
-    elif isinstance(raw, np.ndarray):
-        return _from_array(raw)
-    else:
+        return _decoded(raw)
+    if not isinstance(raw, (str, os.PathLike, bytes, bytearray)):
         raise InputError(f"unsupported input type {type(raw).__name__}: give a path, bytes, a PIL image or an array")
+    if not isinstance(raw, (bytes, bytearray)) and not os.path.isfile(raw):
+        raise InputError("file not found")
     try:
-        return ImageOps.exif_transpose(image)
+        with Image.open(io.BytesIO(raw) if isinstance(raw, (bytes, bytearray)) else raw) as image:
+            return _decoded(image)
+    except InputError:
+        raise
+    except Image.UnidentifiedImageError:
+        raise InputError("not a readable image (unsupported format or corrupt file)") from None
+    except Image.DecompressionBombError as exc:
+        raise InputError(f"the image is too large to decode safely ({exc})") from None
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
+        raise InputError(f"cannot decode the image ({exc}); the file may be truncated or corrupt") from None
+
+
+def _decoded(image: "Image.Image") -> "Image.Image":
+    """A loaded, independent copy of ``image`` with its EXIF orientation applied."""
+    from PIL import ImageOps
+
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
+        raise InputError(f"cannot decode the image ({exc}); the file may be truncated or corrupt") from None
+    try:
+        return ImageOps.exif_transpose(image)  # a copy, also without orientation
     except Exception:  # a broken EXIF block must not lose the picture
+        return image.copy()
+
+
+def read_raster(raw: Any) -> np.ndarray:
+    """Decodes ``raw`` to its samples in their own type: uint8, uint16 (16-bit PNG/TIFF), int32 or float32.
+
+    Files, bytes and PIL images get their EXIF orientation applied and give (H, W) or (H, W, C): grey (L),
+    grey + alpha, RGB and RGBA as uint8; 16-bit grey as uint16 (also 32-bit integer images whose values fit);
+    other 32-bit integers as int32; float images as float32. Palette images become RGB (RGBA with
+    transparency), 1-bit images 0/255 uint8 and other colour spaces (CMYK, YCbCr, ...) RGB.
+
+    Args:
+        raw: a path, encoded bytes, a PIL image, a numpy array or a torch tensor; arrays and tensors come back
+            as numpy arrays, layout and dtype unchanged (16-bit float tensors as float32).
+
+    Raises:
+        InputError: as ``open_image``.
+    """
+    if isinstance(raw, np.ndarray):
+        return raw
+    if is_tensor(raw):
+        return tensor_to_numpy(raw)
+    image = _kept_mode(open_image(raw))
+    arr = np.array(image)
+    if arr.dtype.byteorder == ">":  # I;16B
+        arr = arr.astype(arr.dtype.newbyteorder("="))
+    if arr.dtype == np.int32 and arr.size and arr.min() >= 0 and arr.max() <= 65535:
+        arr = arr.astype(np.uint16)  # 16-bit samples in a 32-bit image (mode I)
+    return arr
+
+
+def _kept_mode(image: "Image.Image") -> "Image.Image":
+    """``image`` if its mode maps to plain samples, else converted to L, LA, RGB or RGBA."""
+    if image.mode in KEPT_MODES:
         return image
+    if image.mode == "1":
+        return image.convert("L")
+    if image.mode == "La":
+        return image.convert("LA")
+    alpha = "A" in image.getbands() or "a" in image.getbands() or "transparency" in image.info
+    return image.convert("RGBA" if alpha else "RGB")
+
+
+def single_channel(arr: np.ndarray, name: str = "array") -> np.ndarray:
+    """(H, W), (1, H, W) or (H, W, 1) -> (H, W); ``name`` is what error messages call the array.
+
+    Raises:
+        InputError: any other shape, or no samples.
+    """
+    arr = np.asarray(arr)
+    if arr.ndim == 3 and arr.shape[0] == 1:
+        arr = arr[0]
+    elif arr.ndim == 3 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    if arr.ndim != 2:
+        raise InputError(f"expected a single-channel {name} of shape (H, W), (1, H, W) or (H, W, 1), got {arr.shape}")
+    if arr.size == 0:
+        raise InputError(f"the {name} is empty (shape {arr.shape})")
+    return arr
 
 
 def resize_center_crop(image: "Image.Image", size: int, resample: str = "bicubic") -> "Image.Image":

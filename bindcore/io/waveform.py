@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from bindcore.errors import InputError
+from bindcore.io.tensors import is_tensor, tensor_to_numpy
 
 
 def read_waveform(raw: Any) -> tuple[np.ndarray, int]:
@@ -16,7 +17,8 @@ def read_waveform(raw: Any) -> tuple[np.ndarray, int]:
 
     Args:
         raw: a path or bytes of a WAV/FLAC/OGG file, or an ``(array, sample_rate)`` pair whose array
-            is (T,) or (C, T).
+            is (T,) or (C, T). Integer samples are scaled to [-1, 1] as PCM (int16 / 32768, int32 / 2**31,
+            uint8 (x - 128) / 128); floats are taken as they are. The rate is an integer or a whole float.
 
     Returns:
         (samples (C, T) float32, sample rate in Hz)
@@ -25,8 +27,7 @@ def read_waveform(raw: Any) -> tuple[np.ndarray, int]:
         InputError: unreadable file, bad shape, empty signal, non-finite values or bad sample rate.
     """
     if isinstance(raw, tuple) and len(raw) == 2:
-        samples, rate = raw
-        samples = np.asarray(samples.detach().cpu().numpy() if hasattr(samples, "detach") else samples, dtype=np.float32)
+        samples, rate = _pcm_to_float(raw[0]), _whole_rate(raw[1])
         if samples.ndim == 1:
             samples = samples[None]
         if samples.ndim != 2:
@@ -40,13 +41,34 @@ def read_waveform(raw: Any) -> tuple[np.ndarray, int]:
             data, rate = sf.read(io.BytesIO(raw) if isinstance(raw, (bytes, bytearray)) else raw, dtype="float32", always_2d=True)
         except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
             raise InputError(f"cannot decode the audio ({exc}); supported: WAV, FLAC, OGG") from None
-        samples = np.ascontiguousarray(data.T)  # (C, T)
+        samples, rate = np.ascontiguousarray(data.T), _whole_rate(rate)  # (C, T)
     else:
         raise InputError(f"unsupported input type {type(raw).__name__}: give a path, bytes or (array, sample_rate)")
-    if not isinstance(rate, (int, np.integer)) or rate <= 0:
-        raise InputError(f"invalid sample rate {rate!r}")
     if samples.shape[-1] == 0 or samples.shape[0] == 0:
         raise InputError("the audio is empty")
     if not np.isfinite(samples).all():
         raise InputError("the audio holds NaN or infinite samples")
-    return samples, int(rate)
+    return samples, rate
+
+
+def _pcm_to_float(samples: Any) -> np.ndarray:
+    """Array or tensor -> float32; signed integers / 2**(bits-1), unsigned centred first."""
+    try:
+        arr = tensor_to_numpy(samples) if is_tensor(samples) else np.asarray(samples)
+    except (TypeError, ValueError) as exc:  # ragged lists and the like
+        raise InputError(f"the samples are not a numeric array ({exc})") from None
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+        raise InputError(f"expected real numeric samples, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.integer):
+        half = 2.0 ** (8 * arr.dtype.itemsize - 1)  # int16: 32768, uint8: 128
+        offset = half if np.issubdtype(arr.dtype, np.unsignedinteger) else 0.0
+        return ((arr.astype(np.float64) - offset) / half).astype(np.float32)
+    return arr.astype(np.float32)
+
+
+def _whole_rate(rate: Any) -> int:
+    """A positive integer rate, or a float one that is a whole number (16000.0), as int."""
+    whole = isinstance(rate, (int, np.integer)) or (isinstance(rate, (float, np.floating)) and float(rate).is_integer())
+    if isinstance(rate, (bool, np.bool_)) or not whole or rate <= 0:
+        raise InputError(f"invalid sample rate {rate!r}: give a positive whole number of Hz")
+    return int(rate)

@@ -9,11 +9,10 @@ import numpy as np
 from PIL import Image
 
 from bindcore import InputError
-from bindcore.io import open_image, read_array
+from bindcore.io import read_array, read_raster, single_channel
 
 IMAGE_FILES = (".png", ".tif", ".tiff")
 ARRAY_FILES = (".npy", ".npz")
-SINGLE_CHANNEL_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F", "L")  # 16/32-bit integer, float, 8-bit
 
 
 def read_depth(raw: Any, png_scale: float, allow_8bit: bool = False) -> np.ndarray:
@@ -36,36 +35,23 @@ def read_depth(raw: Any, png_scale: float, allow_8bit: bool = False) -> np.ndarr
         if ext in ARRAY_FILES:
             arr = read_array(raw)
         elif ext in IMAGE_FILES:
-            arr = _image_samples(open_image(raw))
+            arr = _image_samples(read_raster(raw))
         else:
             raise InputError(f"unsupported depth file type '{ext}': use 16-bit .png/.tif (millimetres) or .npy/.npz (metres)")
     elif isinstance(raw, (bytes, bytearray, Image.Image)):
-        arr = _image_samples(open_image(raw))
+        arr = _image_samples(read_raster(raw))
     elif isinstance(raw, np.ndarray) or (hasattr(raw, "detach") and hasattr(raw, "numpy")):
-        arr = read_array(raw)
+        arr = read_raster(raw)
     else:
         raise InputError(f"unsupported depth input type {type(raw).__name__}: give a path, bytes, a PIL image or an array")
-    return _to_units(_single_channel(np.asarray(arr)), png_scale, allow_8bit)
+    return _to_units(single_channel(arr, "depth map"), png_scale, allow_8bit)
 
 
-def _image_samples(image: Image.Image) -> np.ndarray:
-    """The samples of a decoded single-channel image, in their own dtype."""
-    if image.mode in SINGLE_CHANNEL_MODES:
-        return np.asarray(image)
-    raise InputError(f"expected a single-channel depth image, got mode {image.mode} "
-                     f"({len(image.getbands())} channels); a colour-mapped depth picture cannot be converted back")
-
-
-def _single_channel(arr: np.ndarray) -> np.ndarray:
-    """(H, W), (1, H, W) or (H, W, 1) -> (H, W)."""
-    if arr.ndim == 3 and arr.shape[0] == 1:
-        arr = arr[0]
-    elif arr.ndim == 3 and arr.shape[-1] == 1:
-        arr = arr[..., 0]
-    if arr.ndim != 2:
-        raise InputError(f"expected a depth map of shape (H, W), (1, H, W) or (H, W, 1), got {arr.shape}")
-    if arr.size == 0:
-        raise InputError(f"the depth map is empty (shape {arr.shape})")
+def _image_samples(arr: np.ndarray) -> np.ndarray:
+    """The samples of a decoded image, refused when it has colour or alpha channels."""
+    if arr.ndim == 3:
+        raise InputError(f"expected a single-channel depth image, got {arr.shape[-1]} channels; "
+                         "a colour-mapped depth picture cannot be converted back")
     return arr
 
 

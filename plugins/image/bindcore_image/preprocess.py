@@ -10,10 +10,15 @@ import torch
 from bindcore.io import open_image, resize_center_crop
 
 from bindcore_image.config import ImageConfig
+from bindcore_image.rgb import to_rgb
 
 
 class ImagePreprocessor:
-    """Callable turning one raw image (path, bytes, PIL, array, tensor) into (3, S, S) float32."""
+    """Callable turning one raw image (path, bytes, PIL, array, tensor) into (3, S, S) float32.
+
+    On an 8-bit RGB PIL image this equals ImageBind's loader: torchvision Resize(S, bicubic), CenterCrop(S),
+    ToTensor, Normalize(mean, std). EXIF orientation is applied first.
+    """
 
     def __init__(self, cfg: ImageConfig):
         self.cfg = cfg
@@ -21,13 +26,6 @@ class ImagePreprocessor:
         self.std = torch.tensor(cfg.std).view(3, 1, 1)
 
     def __call__(self, raw: Any) -> torch.Tensor:
-        image = open_image(raw)
-        if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit grey: scale to 8 bits before RGB
-            arr = np.asarray(image, dtype=np.float64)
-            image = image.__class__.fromarray(np.clip(arr / 257.0, 0, 255).astype(np.uint8))
-        if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-            image = image.convert("RGBA")
-        image = image.convert("RGB")
-        image = resize_center_crop(image, self.cfg.image_size, self.cfg.resample)
-        x = torch.from_numpy(np.asarray(image, dtype=np.uint8).copy()).permute(2, 0, 1).float().div_(255)  # (3, S, S)
+        image = resize_center_crop(to_rgb(open_image(raw)), self.cfg.image_size, self.cfg.resample)
+        x = torch.from_numpy(np.array(image, dtype=np.uint8)).permute(2, 0, 1).float().div_(255)  # (3, S, S)
         return (x - self.mean) / self.std  # (3, S, S)

@@ -9,11 +9,10 @@ import numpy as np
 from PIL import Image
 
 from bindcore import InputError
-from bindcore.io import open_image, read_array
+from bindcore.io import read_array, read_raster
 
 IMAGE_FILES = (".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp")
 ARRAY_FILES = (".npy", ".npz")
-SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N")
 LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R 601-2, as PIL's convert("L")
 
 
@@ -36,11 +35,11 @@ def read_thermal(raw: Any) -> np.ndarray:
         if ext in ARRAY_FILES:
             arr = read_array(raw)
         elif ext in IMAGE_FILES:
-            arr = _image_samples(open_image(raw))
+            arr = _image_samples(read_raster(raw))
         else:
             raise InputError(f"unsupported thermal file type '{ext}': use {', '.join(IMAGE_FILES + ARRAY_FILES)}")
     elif isinstance(raw, (bytes, bytearray, Image.Image)):
-        arr = _image_samples(open_image(raw))
+        arr = _image_samples(read_raster(raw))
     elif isinstance(raw, np.ndarray) or (hasattr(raw, "detach") and hasattr(raw, "numpy")):
         arr = read_array(raw)
     else:
@@ -48,16 +47,11 @@ def read_thermal(raw: Any) -> np.ndarray:
     return _to_grey(_scale(np.asarray(arr)))
 
 
-def _image_samples(image: Image.Image) -> np.ndarray:
-    """8-bit grey (colour converted by PIL), 16-bit grey as uint16, or float samples of a decoded image."""
-    if image.mode in SIXTEEN_BIT_MODES or image.mode == "F":
-        return np.asarray(image)
-    if image.mode == "I":  # 32-bit integer: accepted when it holds 16-bit samples
-        arr = np.asarray(image)
-        if arr.size and (arr.min() < 0 or arr.max() > 65535):
-            raise InputError("32-bit integer image with values outside the 16-bit range [0, 65535]")
-        return arr.astype(np.uint16)
-    return np.asarray(image.convert("L"))
+def _image_samples(arr: np.ndarray) -> np.ndarray:
+    """Decoded image samples with a grey + alpha pair reduced to grey (colour is left to ``_to_grey``)."""
+    if arr.dtype == np.int32:  # read_raster keeps 32-bit integers only beyond the 16-bit range
+        raise InputError("32-bit integer image with values outside the 16-bit range [0, 65535]")
+    return arr[..., 0] if arr.ndim == 3 and arr.shape[-1] == 2 else arr
 
 
 def _scale(arr: np.ndarray) -> np.ndarray:

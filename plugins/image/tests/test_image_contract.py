@@ -1,0 +1,33 @@
+"""The image plugin meets the modality contract and keeps ImageBind's defaults."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bindcore import ConfigError
+from bindcore.config import validate
+from bindcore.testing import check_modality, load_host
+
+from bindcore_image.config import CLIP_MEAN, CLIP_STD, ImageConfig
+from bindcore_image.preprocess import ImagePreprocessor
+
+
+def test_contract():
+    check_modality(load_host().modalities.get("image"))
+
+
+def test_defaults_follow_imagebind():
+    cfg = ImageConfig()
+    assert (cfg.image_size, cfg.patch_size, cfg.frames, cfg.resample) == (224, 14, 2, "bicubic")
+    assert (cfg.mean, cfg.std) == (CLIP_MEAN, CLIP_STD)
+    with pytest.raises(ConfigError):
+        validate(ImageConfig, {"image_size": 100})  # not a multiple of the patch size
+    with pytest.raises(ConfigError):
+        validate(ImageConfig, {"resample": "lanczos"})
+
+
+def test_image_size_sets_the_output_side(normalised):
+    x = ImagePreprocessor(ImageConfig(image_size=112))(np.full((30, 50, 3), 255, np.uint8))
+    assert x.shape == (3, 112, 112)
+    assert np.allclose(x, normalised((255, 255, 255)), atol=1e-6)
