@@ -16,13 +16,14 @@ from bindcore.io.tensors import is_tensor, tensor_to_numpy
 KEPT_MODES = ("L", "LA", "RGB", "RGBA", "I", "F", "I;16", "I;16L", "I;16B", "I;16N")  # read_raster keeps these
 
 
-def open_image(raw: Any) -> "Image.Image":
+def open_image(raw: Any, *, exif_transpose: bool = True) -> "Image.Image":
     """Decodes ``raw`` into a PIL image with its EXIF orientation applied.
 
     Arrays become 8-bit images (see ``bindcore.io.eight_bit.to_uint8``); files keep their own mode.
 
     Args:
         raw: a path, encoded bytes, a PIL image, a numpy array or a torch tensor ((H, W), (H, W, C) or (C, H, W)).
+        exif_transpose: turn the picture as its EXIF orientation tag says (cameras and phones set it).
 
     Raises:
         InputError: the file is missing, corrupt or of an unsupported format, or the array has a bad shape,
@@ -33,14 +34,14 @@ def open_image(raw: Any) -> "Image.Image":
     if isinstance(raw, np.ndarray) or is_tensor(raw):
         return array_to_pil(tensor_to_numpy(raw) if is_tensor(raw) else raw)
     if isinstance(raw, Image.Image):
-        return _decoded(raw)
+        return _decoded(raw, exif_transpose)
     if not isinstance(raw, (str, os.PathLike, bytes, bytearray)):
         raise InputError(f"unsupported input type {type(raw).__name__}: give a path, bytes, a PIL image or an array")
     if not isinstance(raw, (bytes, bytearray)) and not os.path.isfile(raw):
         raise InputError("file not found")
     try:
         with Image.open(io.BytesIO(raw) if isinstance(raw, (bytes, bytearray)) else raw) as image:
-            return _decoded(image)
+            return _decoded(image, exif_transpose)
     except InputError:
         raise
     except Image.UnidentifiedImageError:
@@ -51,14 +52,16 @@ def open_image(raw: Any) -> "Image.Image":
         raise InputError(f"cannot decode the image ({exc}); the file may be truncated or corrupt") from None
 
 
-def _decoded(image: "Image.Image") -> "Image.Image":
-    """A loaded, independent copy of ``image`` with its EXIF orientation applied."""
+def _decoded(image: "Image.Image", exif_transpose: bool = True) -> "Image.Image":
+    """A loaded, independent copy of ``image``, turned by its EXIF orientation if asked."""
     from PIL import ImageOps
 
     try:
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
         raise InputError(f"cannot decode the image ({exc}); the file may be truncated or corrupt") from None
+    if not exif_transpose:
+        return image.copy()
     try:
         return ImageOps.exif_transpose(image)  # a copy, also without orientation
     except Exception:  # a broken EXIF block must not lose the picture

@@ -17,6 +17,7 @@ class ImageConfig(ModalityConfig):
     patch_size: int = Field(14, gt=0, description="ViT patch size")
     frames: int = Field(2, ge=1, description="a still is repeated to this many frames (Conv3d stem, as ImageBind)")
     resample: str = Field("bicubic", pattern="^(bicubic|bilinear|nearest)$", description="resize filter")
+    exif_transpose: bool = Field(True, description="turn photos by their EXIF orientation (the official ImageBind loader does not)")
     mean: tuple[float, float, float] = CLIP_MEAN
     std: tuple[float, float, float] = CLIP_STD
     pre_norm: bool = True

@@ -27,7 +27,7 @@ def imagebind_settings(kw: dict) -> dict:
     kernel = kw.get("kernel_size", (2, 14, 14))
     return {"width": kw.get("vision_embed_dim", 1280), "blocks": kw.get("vision_num_blocks", 32),
             "heads": kw.get("vision_num_heads", 16), "frames": kernel[0], "patch_size": kernel[1],
-            "image_size": 224, "pre_norm": True}
+            "image_size": 224, "pre_norm": True, "exif_transpose": False}  # the official loader ignores EXIF
 
 
 def imagebind_format() -> ForeignFormat:

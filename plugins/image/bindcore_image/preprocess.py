@@ -17,7 +17,7 @@ class ImagePreprocessor:
     """Callable turning one raw image (path, bytes, PIL, array, tensor) into (3, S, S) float32.
 
     On an 8-bit RGB PIL image this equals ImageBind's loader: torchvision Resize(S, bicubic), CenterCrop(S),
-    ToTensor, Normalize(mean, std). EXIF orientation is applied first.
+    ToTensor, Normalize(mean, std). EXIF orientation is applied first unless ``exif_transpose`` is off.
     """
 
     def __init__(self, cfg: ImageConfig):
@@ -26,6 +26,6 @@ class ImagePreprocessor:
         self.std = torch.tensor(cfg.std).view(3, 1, 1)
 
     def __call__(self, raw: Any) -> torch.Tensor:
-        image = resize_center_crop(to_rgb(open_image(raw)), self.cfg.image_size, self.cfg.resample)
+        image = resize_center_crop(to_rgb(open_image(raw, exif_transpose=self.cfg.exif_transpose)), self.cfg.image_size, self.cfg.resample)
         x = torch.from_numpy(np.array(image, dtype=np.uint8)).permute(2, 0, 1).float().div_(255)  # (3, S, S)
         return (x - self.mean) / self.std  # (3, S, S)

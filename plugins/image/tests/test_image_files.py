@@ -10,6 +10,8 @@ import torch
 from PIL import Image, features
 
 from bindcore.io import open_image
+from bindcore_image.config import ImageConfig
+from bindcore_image.preprocess import ImagePreprocessor
 
 LEVEL = 1 / 255 / min(0.26130258, 0.26862954, 0.27577711)  # one 8-bit step after normalisation
 
@@ -155,3 +157,13 @@ def test_caller_pil_image_is_not_changed(pre):
     image = Image.new("I;16", (30, 20), 40000)
     pre(image)
     assert image.mode == "I;16" and image.getpixel((0, 0)) == 40000
+
+
+def test_exif_orientation_can_be_ignored_like_the_official_loader(tmp_path):
+    stored = np.zeros((40, 80, 3), np.uint8)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "phone.jpg"
+    Image.fromarray(stored).save(path, exif=exif, quality=95)
+    assert open_image(path, exif_transpose=False).size == (80, 40)
+    assert ImagePreprocessor(ImageConfig(exif_transpose=False))(path).shape == (3, 224, 224)
