@@ -259,3 +259,20 @@ def test_open_image_arrays_are_eight_bit(arr, mode, value):
 def test_open_image_float_rounds():
     levels = np.arange(256, dtype=np.uint8).reshape(16, 16)
     np.testing.assert_array_equal(np.asarray(open_image(levels.astype(np.float32) / 255)), levels)
+
+
+def test_read_map_dispatches_on_extension(tmp_path):
+    from PIL import Image
+
+    from bindcore.io import read_map
+
+    np.save(tmp_path / "m.npy", np.ones((4, 5), np.float32))
+    Image.fromarray(np.full((4, 5), 1000, np.uint16)).save(tmp_path / "m.png")
+    arr, from_image = read_map(tmp_path / "m.npy", image_files=(".png",), array_files=(".npy",))
+    assert arr.shape == (4, 5) and not from_image
+    arr, from_image = read_map(tmp_path / "m.png", image_files=(".png",), array_files=(".npy",))
+    assert arr.dtype == np.uint16 and from_image
+    with pytest.raises(InputError, match="unsupported heat file type '.gif'"):
+        read_map(tmp_path / "m.gif", image_files=(".png",), array_files=(".npy",), what="heat")
+    with pytest.raises(InputError, match="unsupported heat input type dict"):
+        read_map({}, image_files=(".png",), array_files=(".npy",), what="heat")

@@ -204,3 +204,13 @@ def head_rules(norm: str = "0", proj: str = "2") -> tuple[tuple[str, str], ...]:
         (rf"^heads\.{re.escape(norm)}\.(weight|bias)$", r"head.norm.\1"),
         (rf"^heads\.{re.escape(proj)}\.weight$", "head.proj.weight"),
     )
+
+
+def trunk_settings(kwargs: Mapping[str, Any], name: str, *, width: int, blocks: int, heads: int,
+                   drop_path: float = 0.0) -> dict[str, Any]:
+    """The official ``<name>_embed_dim | _num_blocks | _num_heads | _drop_path`` arguments as trunk settings.
+
+    The keyword defaults are imagebind_huge's values for that modality.
+    """
+    return {"width": kwargs.get(f"{name}_embed_dim", width), "blocks": kwargs.get(f"{name}_num_blocks", blocks),
+            "heads": kwargs.get(f"{name}_num_heads", heads), "drop_path": kwargs.get(f"{name}_drop_path", drop_path)}

@@ -24,8 +24,9 @@ def dummy_raw(cfg: AudioConfig) -> list:
 
 def imagebind_settings(kw: dict) -> dict:
     """ImageBindModel arguments -> AudioConfig params (defaults: imagebind_huge)."""
-    return {"width": kw.get("audio_embed_dim", 768), "blocks": kw.get("audio_num_blocks", 12),
-            "heads": kw.get("audio_num_heads", 12), "drop_path": kw.get("audio_drop_path", 0.1),
+    from bindcore.compat.imagebind import trunk_settings
+
+    return {**trunk_settings(kw, "audio", width=768, blocks=12, heads=12, drop_path=0.1),
             "patch_size": kw.get("audio_kernel_size", 16), "patch_stride": kw.get("audio_stride", 10),
             "num_mel_bins": kw.get("audio_num_mel_bins", 128), "target_length": kw.get("audio_target_len", 204),
             "bias_kv": True, "logit_scale": 20.0}

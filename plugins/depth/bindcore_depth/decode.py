@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from bindcore import InputError
-from bindcore.io import read_array, read_raster, single_channel
+from bindcore.io import read_map, single_channel
 
 IMAGE_FILES = (".png", ".tif", ".tiff")
 ARRAY_FILES = (".npy", ".npz")
@@ -30,20 +28,9 @@ def read_depth(raw: Any, png_scale: float, allow_8bit: bool = False) -> np.ndarr
     Raises:
         InputError: missing, corrupt or unsupported file, multi-channel or empty map, non-numeric data.
     """
-    if isinstance(raw, (str, os.PathLike)):
-        ext = os.path.splitext(os.fspath(raw))[1].lower()
-        if ext in ARRAY_FILES:
-            arr = read_array(raw)
-        elif ext in IMAGE_FILES:
-            arr = _image_samples(read_raster(raw))
-        else:
-            raise InputError(f"unsupported depth file type '{ext}': use 16-bit .png/.tif (millimetres) or .npy/.npz (metres)")
-    elif isinstance(raw, (bytes, bytearray, Image.Image)):
-        arr = _image_samples(read_raster(raw))
-    elif isinstance(raw, np.ndarray) or (hasattr(raw, "detach") and hasattr(raw, "numpy")):
-        arr = read_raster(raw)
-    else:
-        raise InputError(f"unsupported depth input type {type(raw).__name__}: give a path, bytes, a PIL image or an array")
+    arr, from_image = read_map(raw, image_files=IMAGE_FILES, array_files=ARRAY_FILES, what="depth")
+    if from_image:
+        arr = _image_samples(arr)
     return _to_units(single_channel(arr, "depth map"), png_scale, allow_8bit)
 
 

@@ -21,8 +21,9 @@ def dummy_raw(cfg: DepthConfig) -> list:
 
 def imagebind_settings(kw: dict) -> dict:
     """ImageBindModel arguments -> DepthConfig params (defaults: imagebind_huge)."""
-    return {"width": kw.get("depth_embed_dim", 384), "blocks": kw.get("depth_num_blocks", 12),
-            "heads": kw.get("depth_num_heads", 8), "drop_path": kw.get("depth_drop_path", 0.0),
+    from bindcore.compat.imagebind import trunk_settings
+
+    return {**trunk_settings(kw, "depth", width=384, blocks=12, heads=8),
             "patch_size": kw.get("depth_kernel_size", 16), "image_size": 224, "bias_kv": True, "logit_scale": 5.0}
 
 

@@ -24,10 +24,12 @@ def build_preprocessor(cfg: ImageConfig):
 
 def imagebind_settings(kw: dict) -> dict:
     """ImageBindModel arguments -> ImageConfig params (defaults: imagebind_huge)."""
+    from bindcore.compat.imagebind import trunk_settings
+
     kernel = kw.get("kernel_size", (2, 14, 14))
-    return {"width": kw.get("vision_embed_dim", 1280), "blocks": kw.get("vision_num_blocks", 32),
-            "heads": kw.get("vision_num_heads", 16), "frames": kernel[0], "patch_size": kernel[1],
-            "image_size": 224, "pre_norm": True, "exif_transpose": False}  # the official loader ignores EXIF
+    return {**trunk_settings(kw, "vision", width=1280, blocks=32, heads=16), "frames": kernel[0],
+            "patch_size": kernel[1], "image_size": 224, "pre_norm": True,
+            "exif_transpose": False}  # the official loader ignores EXIF
 
 
 def imagebind_format() -> ForeignFormat:

@@ -24,8 +24,9 @@ def dummy_raw(cfg: ImuConfig) -> list:
 
 def imagebind_settings(kw: dict) -> dict:
     """ImageBindModel arguments -> ImuConfig params (defaults: imagebind_huge; 6 x 2000 in windows of 8)."""
-    return {"width": kw.get("imu_embed_dim", 512), "blocks": kw.get("imu_num_blocks", 6),
-            "heads": kw.get("imu_num_heads", 8), "drop_path": kw.get("imu_drop_path", 0.7),
+    from bindcore.compat.imagebind import trunk_settings
+
+    return {**trunk_settings(kw, "imu", width=512, blocks=6, heads=8, drop_path=0.7),
             "channels": 6, "length": 2000, "window": 8, "head_dropout": 0.5, "bias_kv": True, "logit_scale": 5.0}
 
 

@@ -15,8 +15,10 @@ def dummy_raw(cfg: TextConfig) -> list:
 
 def imagebind_settings(kw: dict) -> dict:
     """ImageBindModel arguments -> TextConfig params (defaults: imagebind_huge)."""
-    return {"width": kw.get("text_embed_dim", 1024), "blocks": kw.get("text_num_blocks", 24),
-            "heads": kw.get("text_num_heads", 16), "context_length": 77, "vocab_size": 49408, "causal": True}
+    from bindcore.compat.imagebind import trunk_settings
+
+    return {**trunk_settings(kw, "text", width=1024, blocks=24, heads=16), "context_length": 77,
+            "vocab_size": 49408, "causal": True}
 
 
 def imagebind_format() -> ForeignFormat:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from bindcore import InputError
-from bindcore.io import read_array, read_raster
+from bindcore.io import read_map
 
 IMAGE_FILES = (".png", ".tif", ".tiff", ".jpg", ".jpeg", ".bmp")
 ARRAY_FILES = (".npy", ".npz")
@@ -30,20 +28,9 @@ def read_thermal(raw: Any) -> np.ndarray:
     Raises:
         InputError: missing, corrupt or unsupported file, bad shape, empty, bad dtype or out-of-range values.
     """
-    if isinstance(raw, (str, os.PathLike)):
-        ext = os.path.splitext(os.fspath(raw))[1].lower()
-        if ext in ARRAY_FILES:
-            arr = read_array(raw)
-        elif ext in IMAGE_FILES:
-            arr = _image_samples(read_raster(raw))
-        else:
-            raise InputError(f"unsupported thermal file type '{ext}': use {', '.join(IMAGE_FILES + ARRAY_FILES)}")
-    elif isinstance(raw, (bytes, bytearray, Image.Image)):
-        arr = _image_samples(read_raster(raw))
-    elif isinstance(raw, np.ndarray) or (hasattr(raw, "detach") and hasattr(raw, "numpy")):
-        arr = read_array(raw)
-    else:
-        raise InputError(f"unsupported thermal input type {type(raw).__name__}: give a path, bytes, a PIL image or an array")
+    arr, from_image = read_map(raw, image_files=IMAGE_FILES, array_files=ARRAY_FILES, what="thermal")
+    if from_image:
+        arr = _image_samples(arr)
     return _to_grey(_scale(np.asarray(arr)))
 
 

@@ -20,8 +20,9 @@ def dummy_raw(cfg: ThermalConfig) -> list:
 
 def imagebind_settings(kw: dict) -> dict:
     """ImageBindModel arguments -> ThermalConfig params (defaults: imagebind_huge)."""
-    return {"width": kw.get("thermal_embed_dim", 768), "blocks": kw.get("thermal_num_blocks", 12),
-            "heads": kw.get("thermal_num_heads", 12), "drop_path": kw.get("thermal_drop_path", 0.0),
+    from bindcore.compat.imagebind import trunk_settings
+
+    return {**trunk_settings(kw, "thermal", width=768, blocks=12, heads=12),
             "patch_size": kw.get("thermal_kernel_size", 16), "image_size": 224, "bias_kv": True, "logit_scale": 10.0}
 
 
