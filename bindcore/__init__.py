@@ -30,30 +30,31 @@ from bindcore.specs import (
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    "BindModel": "bindcore.model",
-    "Modality": "bindcore.model",
-    "build_model": "bindcore.model",
-    "load_model": "bindcore.checkpoint",
-    "PluginHost": "bindcore.plugin_host",
-    "embed": "bindcore.embed",
-    "layers": "bindcore.layers",
-    "io": "bindcore.io",
-    "compat": "bindcore.compat",
+_LAZY = {  # name -> (module, attribute; None for the module itself)
+    "BindModel": ("bindcore.model", "BindModel"),
+    "Modality": ("bindcore.model", "Modality"),
+    "build_model": ("bindcore.model", "build_model"),
+    "load_model": ("bindcore.checkpoint", "load_model"),
+    "PluginHost": ("bindcore.plugin_host", "PluginHost"),
+    "embed": ("bindcore.embedding", "embed"),
+    "layers": ("bindcore.layers", None),
+    "io": ("bindcore.io", None),
+    "compat": ("bindcore.compat", None),
 }
 
 if TYPE_CHECKING:
     from bindcore import io, layers
     from bindcore.checkpoint import load_model
-    from bindcore.embed import embed
+    from bindcore.embedding import embed
     from bindcore.model import BindModel, Modality, build_model
     from bindcore.plugin_host import PluginHost
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        module = importlib.import_module(_LAZY[name])
-        value = module if module.__name__.endswith("." + name) else getattr(module, name)
+        module_name, attribute = _LAZY[name]
+        module = importlib.import_module(module_name)
+        value = module if attribute is None else getattr(module, attribute)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'bindcore' has no attribute '{name}'")

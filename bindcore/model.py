@@ -140,8 +140,8 @@ class BindModel(nn.Module):
         return self.modality(name).encode_tokens(batch)
 
     def embed(self, inputs: Mapping[str, Sequence[Any]], **kwargs) -> dict[str, torch.Tensor]:
-        """Embeds raw items of any modality; see :func:`bindcore.embed.embed` for the options."""
-        from bindcore.embed import embed
+        """Embeds raw items of any modality; see :func:`bindcore.embedding.embed` for the options."""
+        from bindcore.embedding import embed
 
         return embed(self, inputs, **kwargs)
 

@@ -67,3 +67,12 @@ def test_meta_build_allocates_nothing(toy_host):
 
     m = build_model({"modalities": {"toy": {}}}, host=toy_host, device="meta")
     assert all(p.is_meta for p in m.parameters())
+
+
+def test_public_api_names_resolve():
+    import bindcore
+
+    assert callable(bindcore.embed) and callable(bindcore.load_model) and callable(bindcore.build_model)
+    assert bindcore.layers.Transformer and bindcore.io.open_image
+    for name in bindcore.__all__:
+        assert getattr(bindcore, name) is not None

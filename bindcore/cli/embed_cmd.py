@@ -103,7 +103,7 @@ class _Writer:
 
 def run(args) -> int:
     from bindcore.checkpoint import load_model
-    from bindcore.embed import iter_embeddings
+    from bindcore.embedding import iter_embeddings
 
     try:
         inputs, ids = collect(args.items, args.manifest)
