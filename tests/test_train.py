@@ -129,14 +129,14 @@ def test_non_finite_loss_stops_and_keeps_last_checkpoint(tmp_path, monkeypatch):
     from bindcore.train.loop import TrainingError
     from bindcore.train.run import train
 
-    real, calls = recipes.pair_loss, {"n": 0}
+    real, calls = recipes.stage_losses, {"n": 0}
 
     def poisoned(*args):
         calls["n"] += 1
-        loss = real(*args)
-        return loss * float("nan") if calls["n"] == 3 else loss
+        losses = real(*args)
+        return {k: v * float("nan") for k, v in losses.items()} if calls["n"] == 3 else losses
 
-    monkeypatch.setattr(recipes, "pair_loss", poisoned)
+    monkeypatch.setattr(recipes, "stage_losses", poisoned)
     with pytest.raises(TrainingError, match=r"loss became nan at step 3 of stage 'anchor'.*last good checkpoint"):
         train(str(write_config(tmp_path)))
     state = torch.load(tmp_path / "run" / "checkpoint" / "train_state.pt", weights_only=True)

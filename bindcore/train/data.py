@@ -1,4 +1,4 @@
-"""Paired training data: (anchor, partner) items preprocessed in DataLoader workers, batches fixed by step."""
+"""Training batches: every modality of a stage preprocessed in DataLoader workers, batches fixed by step."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ def build_dataset(data: DataConfig, host, only: list[str] | None = None):
     return dataset
 
 
-class PairDataset(Dataset):
-    """Item i -> (anchor tensor, partner tensor), or the reason it was skipped."""
+class StageDataset(Dataset):
+    """Item i -> ({modality: tensor} for the stage's modalities the item holds, [reasons for the others])."""
 
-    def __init__(self, base, anchor, partner):
-        self.base, self.anchor, self.partner = base, anchor, partner
+    def __init__(self, base, modalities: list):
+        self.base, self.modalities = base, modalities
 
     def __len__(self) -> int:
         return len(self.base)
@@ -36,14 +36,16 @@ class PairDataset(Dataset):
     def __getitem__(self, i: int):
         item = self.base[i]
         where = f"item {item.get('_id', i)}" + (f" (line {item['_line']})" if "_line" in item else "")
-        try:
-            missing = [m.name for m in (self.anchor, self.partner) if item.get(m.name) is None]
-            if missing:
-                raise InputError(f"no '{missing[0]}' value")
-            return (self.anchor.preprocess_one(item[self.anchor.name]),
-                    self.partner.preprocess_one(item[self.partner.name]))
-        except InputError as exc:
-            return f"{where}: {exc}"
+        tensors, problems = {}, []
+        for modality in self.modalities:
+            raw = item.get(modality.name)
+            if raw is None:
+                continue  # the item does not pair this modality (a mixed manifest): not an error
+            try:
+                tensors[modality.name] = modality.preprocess_one(raw)
+            except InputError as exc:
+                problems.append(f"{where}: {exc}")
+        return tensors, problems
 
 
 class StepSampler(Sampler):
@@ -70,28 +72,41 @@ class StepSampler(Sampler):
 
 
 @dataclass
-class PairBatch:
-    """A collated micro-batch and the items skipped from it."""
+class StageBatch:
+    """One micro-batch: per modality, the stacked tensors and the batch rows they belong to."""
 
-    anchor: torch.Tensor
-    partner: torch.Tensor
+    tensors: dict[str, torch.Tensor]
+    rows: dict[str, list[int]]
     skipped: list[str] = field(default_factory=list)
 
+    def pair(self, anchor: str, partner: str) -> tuple[list[int], list[int]]:
+        """Positions in the anchor's and the partner's tensors of the rows that hold both."""
+        a = {row: i for i, row in enumerate(self.rows.get(anchor, []))}
+        x = {row: i for i, row in enumerate(self.rows.get(partner, []))}
+        common = sorted(a.keys() & x.keys())
+        return [a[r] for r in common], [x[r] for r in common]
 
-def collate_pairs(rows: list[Any]) -> PairBatch:
-    good = [r for r in rows if not isinstance(r, str)]
-    skipped = [r for r in rows if isinstance(r, str)]
-    if len(good) < 2:
-        raise InputError(f"fewer than two usable pairs in a batch ({len(skipped)} skipped; first: {skipped[:1]})")
-    return PairBatch(torch.stack([a for a, _ in good]), torch.stack([b for _, b in good]), skipped)
+
+def collate(rows: list[Any]) -> StageBatch:
+    tensors: dict[str, list[torch.Tensor]] = {}
+    positions: dict[str, list[int]] = {}
+    skipped: list[str] = []
+    for row, (item, problems) in enumerate(rows):
+        if problems:  # a bad value drops the whole item, so no pair sees half of it
+            skipped += problems
+            continue
+        for name, tensor in item.items():
+            tensors.setdefault(name, []).append(tensor)
+            positions.setdefault(name, []).append(row)
+    return StageBatch({k: torch.stack(v) for k, v in tensors.items()}, positions, skipped)
 
 
-def pair_loader(model, data: DataConfig, host, anchor: str, partner: str, *, seed: int, start: int, stop: int,
-                rank: int = 0, world: int = 1) -> DataLoader:
-    """A DataLoader yielding one PairBatch per micro-step in [start, stop)."""
-    base = build_dataset(data, host, only=[anchor, partner])
-    dataset = PairDataset(base, model.modality(anchor), model.modality(partner))
+def stage_loader(model, data: DataConfig, host, modalities: list[str], *, seed: int, start: int, stop: int,
+                 rank: int = 0, world: int = 1) -> DataLoader:
+    """A DataLoader yielding one StageBatch of ``modalities`` per micro-step in [start, stop)."""
+    base = build_dataset(data, host, only=modalities)
+    dataset = StageDataset(base, [model.modality(m) for m in modalities])
     sampler = StepSampler(len(base), data.batch_size, seed, start, stop, rank, world)
-    return DataLoader(dataset, batch_sampler=sampler, num_workers=data.num_workers, collate_fn=collate_pairs,
+    return DataLoader(dataset, batch_sampler=sampler, num_workers=data.num_workers, collate_fn=collate,
                       generator=torch.Generator().manual_seed(seed), persistent_workers=data.num_workers > 0,
                       prefetch_factor=4 if data.num_workers > 0 else None)

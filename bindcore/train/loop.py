@@ -15,7 +15,7 @@ import torch
 from bindcore.errors import BindcoreError
 from bindcore.train import distributed, recipes
 from bindcore.train.config import RunConfig, StageConfig
-from bindcore.train.data import pair_loader
+from bindcore.train.data import stage_loader
 from bindcore.train.state import find_checkpoint, load_state, save_checkpoint
 
 
@@ -118,10 +118,9 @@ class Trainer:
         if self.optimizer_state is not None:
             optimizer.load_state_dict(self.optimizer_state)
         data = stage.data or self.cfg.data
-        loaders = {x: iter(pair_loader(self.model, data, self.host, stage.anchor, x, seed=self._seed(stage, x),
-                                       start=self.step * t.grad_accum, stop=stage.steps * t.grad_accum,
-                                       rank=self.world.rank, world=self.world.size))
-                   for x in stage.modalities}
+        loader = iter(stage_loader(self.model, data, self.host, [stage.anchor, *stage.modalities],
+                                   seed=self._seed(stage), start=self.step * t.grad_accum,
+                                   stop=stage.steps * t.grad_accum, rank=self.world.rank, world=self.world.size))
         autocast = (torch.autocast(self.world.device.type, dtype=torch.bfloat16) if t.precision == "bf16"
                     else contextlib.nullcontext())
         show = t.progress if t.progress is not None else sys.stderr.isatty()
@@ -135,19 +134,19 @@ class Trainer:
             losses = {x: 0.0 for x in stage.modalities}
             samples, start = 0, time.perf_counter()
             for _ in range(t.grad_accum):
-                for x, loader in loaders.items():
-                    tick = time.perf_counter()
-                    batch = next(loader)
-                    self._report_skipped(batch.skipped)
-                    anchor_batch, partner_batch = batch.anchor.to(self.world.device), batch.partner.to(self.world.device)
-                    times["data"] += (tock := time.perf_counter()) - tick
-                    with autocast:
-                        loss = recipes.pair_loss(self.model, stage, x, anchor_batch, partner_batch)
-                    times["forward"] += (tick := time.perf_counter()) - tock
-                    (loss / (t.grad_accum * len(loaders))).backward()
-                    times["backward"] += time.perf_counter() - tick
-                    losses[x] += float(loss.detach()) / t.grad_accum
-                    samples += len(batch.anchor)
+                tick = time.perf_counter()
+                batch = next(loader)
+                self._report_skipped(batch.skipped)
+                times["data"] += (tock := time.perf_counter()) - tick
+                with autocast:
+                    pair_losses = recipes.stage_losses(self.model, stage, batch, self.world.device)
+                    loss = sum(pair_losses.values()) / len(pair_losses)
+                times["forward"] += (tick := time.perf_counter()) - tock
+                (loss / t.grad_accum).backward()
+                times["backward"] += time.perf_counter() - tick
+                for x, value in pair_losses.items():
+                    losses[x] += float(value.detach()) / t.grad_accum
+                samples += len(batch.rows.get(stage.anchor, []))  # items (each paired with every partner)
             tick = time.perf_counter()
             distributed.average_gradients(params, self.world)
             total = sum(losses.values()) / len(losses)
@@ -170,10 +169,10 @@ class Trainer:
                 self._checkpoint(optimizer)
         bar.close()
 
-    def _seed(self, stage: StageConfig, partner: str) -> int:
+    def _seed(self, stage: StageConfig) -> int:
         import zlib
 
-        return zlib.crc32(f"{self.cfg.seed}/{stage.name}/{partner}".encode())
+        return zlib.crc32(f"{self.cfg.seed}/{stage.name}".encode())
 
     def _report_skipped(self, skipped: list[str]) -> None:
         for reason in skipped:

@@ -1,16 +1,19 @@
-"""Recipes: which parameters train in a stage and the loss of one micro-step.
+"""Recipes: which parameters train in a stage and the losses of one micro-batch.
 
 contrastive: the anchor and its partners all train (CLIP-style image-text).
 bind: the anchor is frozen; each partner X trains against it with pairwise InfoNCE (ImageBind-style).
-Either way the temperature of pair (anchor, X) is X's logit scale (fixed or learnable by its config).
+Either way the temperature of pair (anchor, X) is X's logit scale (fixed or learnable by its config),
+and the anchor is encoded once per micro-batch for all its partners.
 """
 
 from __future__ import annotations
 
 import torch
 
+from bindcore.errors import InputError
 from bindcore.losses import info_nce
 from bindcore.train.config import StageConfig
+from bindcore.train.data import StageBatch
 
 
 def prepare(model, stage: StageConfig) -> list[torch.nn.Parameter]:
@@ -22,13 +25,23 @@ def prepare(model, stage: StageConfig) -> list[torch.nn.Parameter]:
     return [p for p in model.parameters() if p.requires_grad]
 
 
-def pair_loss(model, stage: StageConfig, partner: str, anchor_batch: torch.Tensor, partner_batch: torch.Tensor) -> torch.Tensor:
-    """InfoNCE of one (anchor, partner) micro-batch."""
-    anchor = model.modality(stage.anchor)
-    if stage.recipe == "bind":
-        with torch.no_grad():
-            za = anchor(anchor_batch)  # (B, E)
-    else:
-        za = anchor(anchor_batch)  # (B, E)
-    zx = model.modality(partner)(partner_batch)  # (B, E)
-    return info_nce(za, zx, model.logit_scale(partner))
+def stage_losses(model, stage: StageConfig, batch: StageBatch, device: torch.device) -> dict[str, torch.Tensor]:
+    """{partner: InfoNCE of its (anchor, partner) pairs in the batch}.
+
+    Raises:
+        InputError: a pair has fewer than two usable rows (nothing to contrast).
+    """
+    if stage.anchor not in batch.tensors:
+        raise InputError(f"no usable '{stage.anchor}' item in a batch ({len(batch.skipped)} skipped)")
+    anchor_input = batch.tensors[stage.anchor].to(device)
+    with torch.no_grad() if stage.recipe == "bind" else torch.enable_grad():
+        za = model.modality(stage.anchor)(anchor_input)  # (B, E)
+    losses = {}
+    for partner in stage.modalities:
+        ia, ix = batch.pair(stage.anchor, partner)
+        if len(ia) < 2:
+            raise InputError(f"fewer than two usable ({stage.anchor}, {partner}) pairs in a batch "
+                             f"({len(batch.skipped)} skipped); check the data or raise data.batch_size")
+        zx = model.modality(partner)(batch.tensors[partner][ix].to(device))  # (B, E)
+        losses[partner] = info_nce(za[ia], zx, model.logit_scale(partner))
+    return losses

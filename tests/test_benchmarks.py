@@ -1,0 +1,64 @@
+"""Smoke runs of the benchmark scripts (--quick) and a check of the official-layout generator they use.
+
+The scripts print tables and never assert times; these tests only check that they run and print a table.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "benchmarks"
+FIXTURE = REPO / "tests" / "fixtures" / "imagebind"
+
+
+def run_script(name: str, *args: str, timeout: int = 300) -> str:
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}  # spinning OpenMP threads crawl on a shared machine
+    result = subprocess.run([sys.executable, str(BENCH / name), "--quick", *args], capture_output=True, text=True,
+                            cwd=REPO, env=env, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_embed_throughput_quick():
+    out = run_script("embed_throughput.py")
+    assert "| preset | modality | precision | items/s | trunk GFLOP/s | GEMM GFLOP/s | fraction |" in out
+    assert "| tiny | audio | bf16 |" in out
+
+
+def test_imagebind_huge_quick(tmp_path):
+    out = run_script("imagebind_huge.py", "--workdir", str(tmp_path))
+    assert "| preset | modality | precision | items/s |" in out
+    assert "| child process | weights read (MiB) | peak RSS (MiB) |" in out
+    assert "| step | checkpoint (MiB) | peak RSS (MiB) |" in out
+    assert list(tmp_path.iterdir()) == []  # the heavy files are removed
+
+
+def test_train_throughput_quick():
+    out = run_script("train_throughput.py")
+    assert "| num_workers | precision | batch | timed steps | samples/s |" in out
+
+
+def test_official_layout_matches_the_reference_checkpoint(monkeypatch):
+    """The generated official keys and shapes equal those of the checkpoint made with the official code."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    import imagebind_huge
+
+    reference = torch.load(FIXTURE / "imagebind_tiny.pth", map_location="cpu", weights_only=True, mmap=True)
+    want = {k: tuple(v.shape) for k, v in reference.items()}
+    assert imagebind_huge.official_shapes(imagebind_huge.QUICK_KWARGS) == want
+
+
+def test_trunk_flops_formula():
+    sys.path.insert(0, str(BENCH))
+    try:
+        from _common import trunk_flops
+    finally:
+        sys.path.remove(str(BENCH))
+    B, N, D = 2, 5, 8
+    assert trunk_flops(B, N, D, blocks=3, mlp_ratio=4.0) == 3 * (2 * B * N * 12 * D * D + 4 * B * N * N * D)
