@@ -196,3 +196,28 @@ def test_two_process_ddp_step1_loss_equals_single_process(tmp_path):
                         str(double)], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     assert metrics(tmp_path / "double")[0]["loss"] == pytest.approx(metrics(tmp_path / "single")[0]["loss"], abs=1e-5)
+
+
+def test_mixed_manifest_pairs_each_partner_with_its_own_rows(tmp_path):
+    import numpy as np
+    import soundfile as sf
+    from PIL import Image
+
+    from bindcore.train.run import train
+
+    rows = []
+    for i in range(16):
+        Image.fromarray(np.full((32, 32, 3), i * 15, np.uint8)).save(tmp_path / f"{i}.png")
+        if i % 2:
+            sf.write(tmp_path / f"{i}.wav", np.sin(np.arange(8000) * (i + 1) / 50).astype(np.float32), 16000)
+            rows.append({"image": f"{i}.png", "audio": f"{i}.wav"})
+        else:
+            rows.append({"image": f"{i}.png", "text": f"shade number {i}"})
+    (tmp_path / "mixed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = write_config(tmp_path, data={"dataset": {"name": "manifest", "params": {"path": str(tmp_path / "mixed.jsonl")}},
+                                          "batch_size": 16},
+                          stages=[{"name": "b", "recipe": "bind", "anchor": "image", "modalities": ["text", "audio"],
+                                   "steps": 2}])
+    run = train(str(config))
+    last = metrics(run)[-1]
+    assert last["skipped"] == 0 and last["loss/text"] > 0 and last["loss/audio"] > 0
