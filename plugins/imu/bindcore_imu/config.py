@@ -24,6 +24,8 @@ class ImuConfig(ModalityConfig):
     pad_mode: Literal["zero", "edge"] = Field("zero", description="fill of a short recording: zeros or the last value")
     crop: Literal["start", "center"] = Field("start", description="which part of a long recording is kept")
     max_nan_gap: Optional[int] = Field(10, ge=0, description="longest NaN run that is filled; None: any length")
+    center: bool = Field(False, description="subtract each recording's own per-channel mean (removes gravity and "
+                                           "sensor offsets; ImageBind does not)")
     mean: Optional[tuple[float, ...]] = Field(None, description="per-channel mean subtracted (None: none, as ImageBind)")
     std: Optional[tuple[float, ...]] = Field(None, description="per-channel std divided by (with mean)")
     npz_key: Optional[str] = Field(None, description="array to read from an .npz file (default: the first)")

@@ -20,7 +20,8 @@ class ImuPreprocessor:
 
     Steps: read and orient to (C, T); fill NaN runs of at most ``max_nan_gap`` samples (linear inside,
     nearest value at the edges); resample ``source_rate`` -> ``model_rate`` when a source rate is set;
-    subtract ``mean`` and divide by ``std`` when set; crop or pad at the end to ``length``.
+    subtract the recording's own channel means when ``center`` is on; subtract ``mean`` and divide by ``std``
+    when set; crop or pad at the end to ``length``.
     """
 
     def __init__(self, cfg: ImuConfig):
@@ -36,6 +37,8 @@ class ImuPreprocessor:
         x = fill_nan_gaps(x, cfg.max_nan_gap)  # (C, T)
         if cfg.source_rate is not None:
             x = resample(x, cfg.source_rate, cfg.model_rate)  # (C, T')
+        if cfg.center:
+            x = x - x.mean(axis=1, keepdims=True)  # (C, T')
         if self.mean is not None:
             x = (x - self.mean) / self.std  # (C, T')
         x = fit_length(x, cfg.length, cfg.pad_mode, cfg.crop)  # (C, L)

@@ -109,3 +109,15 @@ def test_normalisation():
 def test_bad_settings(settings, match):
     with pytest.raises(ValueError, match=match):
         ImuConfig(**settings)
+
+
+def test_center_removes_each_recordings_offsets():
+    from bindcore_imu.config import ImuConfig
+    from bindcore_imu.preprocess import ImuPreprocessor
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((96, 6)) + np.array([0, 9.81, 0, 0.5, 0, 0])  # gravity on y, a gyro bias
+    out = ImuPreprocessor(ImuConfig(length=96, center=True))(x)
+    assert np.allclose(out.numpy().mean(axis=1), 0, atol=1e-5)
+    plain = ImuPreprocessor(ImuConfig(length=96))(x)
+    assert abs(float(plain[1].mean()) - 9.81) < 0.5

@@ -43,7 +43,7 @@ SINGLE_TEMPLATES = (["{a}", "a picture of {a}", "there is {a}"], ["an image show
 PAIR_TEMPLATES = (["{a} {rel} {b}", "there is {a} {rel} {b}", "a picture of {a} {rel} {b}"],
                   ["an image showing {a} {rel} {b}", "you can see {a} {rel} {b}"])
 
-P_SIZE, P_DISTANCE, P_MOTION, P_MOTION_STILL, P_INVERT = 0.85, 0.4, 0.6, 0.25, 0.3
+P_SIZE, P_DISTANCE, P_MOTION, P_MOTION_STILL, P_INVERT = 0.85, 0.4, 0.9, 0.25, 0.3
 
 
 def _pick(rng: np.random.Generator, table: tuple[list, list], held_out: bool) -> str:

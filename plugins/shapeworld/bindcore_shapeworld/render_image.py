@@ -15,27 +15,35 @@ _FAR_DIM = 0.85
 
 
 def shift_average(img: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray:
-    """Averages copies of planar ``img`` (C, H, W) shifted by (dy, dx) offsets, repeating the edges."""
+    """Blends copies of planar ``img`` (C, H, W) shifted by (dy, dx) offsets, repeating the edges.
+
+    Offsets run from the start to the end of the exposure; later ones weigh more (a fading trail behind
+    the sharpest copy, as with rear-curtain flash), so the blur shows the direction of motion, not only its axis.
+    """
     py, px = max(abs(dy) for dy, _ in offsets), max(abs(dx) for _, dx in offsets)
     if py == px == 0:
         return img
     h, w = img.shape[1:]
     padded = edge_pad(img, py, px)
     out = np.zeros_like(img)
-    for dy, dx in offsets:
-        out += padded[:, py + dy:py + dy + h, px + dx:px + dx + w]
-    out *= 1.0 / len(offsets)
+    weights = np.arange(1, len(offsets) + 1, dtype=np.float32)
+    weights /= weights.sum()
+    for (dy, dx), weight in zip(offsets, weights):
+        out += weight * padded[:, py + dy:py + dy + h, px + dx:px + dx + w]
     return out
 
 
 def blur_offsets(scene: Scene, rng: np.random.Generator, size: int) -> list[tuple[int, int]]:
-    """Pixel offsets the exposure integrates over for the scene's camera motion (the axis, not the sign)."""
+    """Pixel offsets of the scene from the start to the end of the exposure, for the camera motion.
+
+    Panning left moves the picture right; tilting up moves it down.
+    """
     length = max(1, int(round(scene.speed * 0.08 * size)))
-    steps = range(-(length // 2), length - length // 2)
+    steps = list(range(-(length // 2), length - length // 2))
     if scene.motion in ("pan left", "pan right"):
-        return [(0, s) for s in steps]
+        return [(0, s if scene.motion == "pan left" else -s) for s in steps]
     if scene.motion in ("tilt up", "tilt down"):
-        return [(s, 0) for s in steps]
+        return [(s if scene.motion == "tilt up" else -s, 0) for s in steps]
     if scene.motion == "shake":
         reach = max(1, int(round(0.03 * size)))
         jitter = rng.integers(-reach, reach + 1, (3, 2)).tolist()
