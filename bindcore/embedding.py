@@ -10,6 +10,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from bindcore.data.workers import single_thread_worker
 from bindcore.errors import BindcoreError, InputError
 
 PRECISIONS = ("fp32", "bf16", "auto")
@@ -124,7 +125,7 @@ def iter_embeddings(model, name: str, items: Sequence[Any], *, ids: Sequence[str
     device = next(iter(modality.parameters())).device
     dtype = resolve_precision(precision, device)
     loader = DataLoader(_Items(modality, items, ids), batch_size=batch_size, num_workers=num_workers,
-                        collate_fn=_collate, persistent_workers=False)
+                        collate_fn=_collate, worker_init_fn=single_thread_worker)
     from tqdm.auto import tqdm
 
     show = progress if progress is not None else (len(items) > batch_size and sys.stderr.isatty())

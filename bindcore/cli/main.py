@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -54,6 +55,9 @@ def build_parser(host) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `bindcore` console script; returns the exit code (2 for usage errors)."""
+    # Idle OpenMP threads sleep instead of spinning: with DataLoader workers or any other busy process on
+    # a small machine, spinning threads made every operation several times slower. Set before torch loads.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from bindcore.plugin_host import default_host
 
     warnings.simplefilter("default", RuntimeWarning)

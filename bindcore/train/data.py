@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
 
+from bindcore.data.workers import single_thread_worker
 from bindcore.errors import ConfigError, InputError
 from bindcore.train.config import DataConfig, resolve_dataset
 
@@ -108,5 +109,6 @@ def stage_loader(model, data: DataConfig, host, modalities: list[str], *, seed: 
     dataset = StageDataset(base, [model.modality(m) for m in modalities])
     sampler = StepSampler(len(base), data.batch_size, seed, start, stop, rank, world)
     return DataLoader(dataset, batch_sampler=sampler, num_workers=data.num_workers, collate_fn=collate,
-                      generator=torch.Generator().manual_seed(seed), persistent_workers=data.num_workers > 0,
+                      worker_init_fn=single_thread_worker, generator=torch.Generator().manual_seed(seed),
+                      persistent_workers=data.num_workers > 0,
                       prefetch_factor=4 if data.num_workers > 0 else None)
