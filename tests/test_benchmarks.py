@@ -34,7 +34,7 @@ def test_embed_throughput_quick():
 def test_imagebind_huge_quick(tmp_path):
     out = run_script("imagebind_huge.py", "--workdir", str(tmp_path))
     assert "| preset | modality | precision | items/s |" in out
-    assert "| child process | weights read (MiB) | peak RSS (MiB) |" in out
+    assert "| child process | weights on disk (MiB) | peak RSS (MiB) |" in out
     assert "| step | checkpoint (MiB) | peak RSS (MiB) |" in out
     assert list(tmp_path.iterdir()) == []  # the heavy files are removed
 
