@@ -62,3 +62,15 @@ def test_trunk_flops_formula():
         sys.path.remove(str(BENCH))
     B, N, D = 2, 5, 8
     assert trunk_flops(B, N, D, blocks=3, mlp_ratio=4.0) == 3 * (2 * B * N * 12 * D * D + 4 * B * N * N * D)
+
+
+def test_imagebind_parity_prints_a_table():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, str(repo / "benchmarks" / "imagebind_parity.py")], capture_output=True,
+                       text=True, cwd=repo, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "| official name | preprocess max abs diff |" in r.stdout and "| vision | 0.00e+00 |" in r.stdout
