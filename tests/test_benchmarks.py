@@ -74,3 +74,15 @@ def test_imagebind_parity_prints_a_table():
                        text=True, cwd=repo, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "| official name | preprocess max abs diff |" in r.stdout and "| vision | 0.00e+00 |" in r.stdout
+
+
+def test_supervised_probe_prints_a_table():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, str(repo / "benchmarks" / "supervised_probe.py"), "imu", "motion",
+                        "--items", "128", "--steps", "4"], capture_output=True, text=True, cwd=repo, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "| step | train loss | held-out accuracy (imu motion" in r.stdout
