@@ -128,6 +128,25 @@ def load_state(module: torch.nn.Module, state: dict[str, torch.Tensor], what: st
     module.load_state_dict(state, strict=True, assign=True)
 
 
+def load_weights(model: BindModel, directory: Path, meta: dict[str, Any], *, device: str | torch.device = "cpu") -> None:
+    """Assigns each of ``model``'s modalities its safetensors weights from a model directory.
+
+    Raises:
+        CheckpointError: a weights file is missing, corrupt or does not match the architecture.
+    """
+    from safetensors.torch import load_file
+
+    for name, modality in model.modalities.items():
+        file = Path(directory) / meta["modalities"][name]["file"]
+        try:
+            state = load_file(str(file), device=str(device))
+        except FileNotFoundError:
+            raise CheckpointError(f"{file} is missing") from None
+        except Exception as exc:  # safetensors raises its own error types on corrupt files
+            raise CheckpointError(f"{file} is corrupt: {exc}") from None
+        load_state(modality, state, str(file))
+
+
 def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None, seed: int | None = None,
                host=None, device: str | torch.device = "cpu") -> BindModel:
     """Loads a saved model directory, or builds a preset with random weights.
@@ -148,8 +167,6 @@ def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None
         >>> model.embed({"text": ["a dog"]})["text"].shape  # doctest: +SKIP
         torch.Size([1, 256])
     """
-    from safetensors.torch import load_file
-
     from bindcore.plugin_host import default_host
 
     host = host or default_host()
@@ -161,7 +178,6 @@ def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None
             raise CheckpointError(f"{path} is not a bindcore model directory (no {META_FILE}); "
                                   "a run directory holds one under checkpoint/")
         model = build_model(str(source), modalities=modalities, host=host, seed=seed, device=device)
-        model.untrained = True
         warn_untrained(str(source))
         return model.eval()
     meta = read_meta(path)
@@ -178,13 +194,5 @@ def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None
         model = build_model(config, modalities=modalities, host=host, device="meta")
     except ConfigError as exc:
         raise CheckpointError(f"{path}: the saved config does not validate with the installed plugins: {exc}") from None
-    for name, modality in model.modalities.items():
-        file = path / meta["modalities"][name]["file"]
-        try:
-            state = load_file(str(file), device=str(device))
-        except FileNotFoundError:
-            raise CheckpointError(f"{file} is missing") from None
-        except Exception as exc:  # safetensors raises its own error types on corrupt files
-            raise CheckpointError(f"{file} is corrupt: {exc}") from None
-        load_state(modality, state, str(file))
+    load_weights(model, path, meta, device=device)
     return model.eval()

@@ -87,7 +87,7 @@ class Modality(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Unit-norm embeddings (B, E); clip embeddings are averaged and renormalised."""
         flat, clips = self._split_clips(x)
-        z = F.normalize(self.head(self.trunk(self.stem(flat)), flat).float(), dim=-1)  # (B*S, E)
+        z = F.normalize(self.project(flat).float(), dim=-1)  # (B*S, E)
         if clips > 1:
             z = F.normalize(z.unflatten(0, (-1, clips)).mean(1), dim=-1)  # (B, E)
         return z
@@ -107,7 +107,6 @@ class BindModel(nn.Module):
         self.modalities = nn.ModuleDict(modalities)
         self.embed_dim = embed_dim
         self.config = config or {}
-        self.untrained = False
 
     @property
     def names(self) -> list[str]:

@@ -179,14 +179,6 @@ class PluginHost:
         """Returns every plugin seen, in load order, with its status."""
         return [p for p in self.plugins.values() if include_builtin or not p.builtin]
 
-    def plugin_versions(self, names: Iterable[str]) -> dict[str, str]:
-        """Returns {plugin name: version} of the plugins that registered ``names`` (modalities)."""
-        out = {}
-        for name in names:
-            source = self.modalities.source(name)
-            out[source] = self.plugins[source].version
-        return out
-
 
 def _has_dist(name: str) -> bool:
     try:

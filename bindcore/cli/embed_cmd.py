@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -28,13 +29,7 @@ def add_arguments(p):
                    help="raise: stop at the first bad item (exit 1); skip: report and continue (exit 3)")
     p.add_argument("--seed", type=int, default=None, help="initialisation seed when --model is a preset")
     p.add_argument("--device", default="cpu")
-    p.add_argument("--progress", action=argparse_bool(), default=None, help="force the progress bar on or off")
-
-
-def argparse_bool():
-    import argparse
-
-    return argparse.BooleanOptionalAction
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="force the progress bar on or off")
 
 
 def collect(items: list[str], manifests: list[str]) -> tuple[dict[str, list], dict[str, list[str]]]:

@@ -16,7 +16,7 @@ from bindcore.errors import BindcoreError
 from bindcore.train import distributed, recipes
 from bindcore.train.config import RunConfig, StageConfig
 from bindcore.train.data import stage_loader
-from bindcore.train.state import find_checkpoint, load_state, save_checkpoint
+from bindcore.train.state import find_checkpoint, load_train_state, save_checkpoint
 
 
 class TrainingError(BindcoreError):
@@ -64,17 +64,13 @@ class Trainer:
     # -- resume ---------------------------------------------------------------------------------
     def resume(self) -> bool:
         """Restores weights, optimiser, RNG and position from the last checkpoint; False if there is none."""
-        from safetensors.torch import load_file
-
-        from bindcore.checkpoint import read_meta
+        from bindcore.checkpoint import load_weights, read_meta
 
         found = find_checkpoint(self.ckpt_dir)
         if found is None:
             return False
-        meta = read_meta(found)
-        for name, modality in self.model.modalities.items():
-            modality.load_state_dict(load_file(str(found / meta["modalities"][name]["file"])))
-        state = load_state(found)
+        load_weights(self.model, found, read_meta(found), device=self.world.device)
+        state = load_train_state(found)
         self.stage_index, self.step = int(state["stage"]), int(state["step"])
         self.optimizer_state, self.skipped = state.get("optimizer"), int(state.get("skipped", 0))
         torch.set_rng_state(state["rng"])

@@ -30,6 +30,6 @@ def find_checkpoint(directory: Path) -> Path | None:
     return None
 
 
-def load_state(directory: Path) -> dict[str, Any]:
+def load_train_state(directory: Path) -> dict[str, Any]:
     """Reads train_state.pt with ``weights_only=True`` (tensors, numbers and strings only)."""
     return torch.load(directory / STATE_FILE, map_location="cpu", weights_only=True)
