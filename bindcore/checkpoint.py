@@ -181,7 +181,15 @@ def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None
         warn_untrained(str(source))
         return model.eval()
     meta = read_meta(path)
-    missing = {m["type"]: m for m in meta["modalities"].values() if m["type"] not in host.modalities}
+    if modalities is not None:
+        from bindcore.registry import did_you_mean
+
+        held = list(meta["modalities"])
+        for name in modalities:
+            if name not in meta["modalities"]:
+                raise CheckpointError(f"{path} holds no modality '{name}'{did_you_mean(name, held)} (it holds: {', '.join(held)})")
+    wanted = {n: m for n, m in meta["modalities"].items() if modalities is None or n in modalities}
+    missing = {m["type"]: m for m in wanted.values() if m["type"] not in host.modalities}
     if missing:
         needs = ", ".join(f"'{t}' (from plugin {m['plugin']} {m['plugin_version']})" for t, m in missing.items())
         raise CheckpointError(f"{path} needs modalities that no installed plugin provides: {needs}. "

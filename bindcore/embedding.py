@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -12,8 +13,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from bindcore.data.workers import single_thread_worker
 from bindcore.errors import BindcoreError, InputError
-
-PRECISIONS = ("fp32", "bf16", "auto")
+from bindcore.precision import PRECISIONS, native_cpu_bf16, resolve_precision  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -31,13 +31,15 @@ class Failure:
 
 @dataclass
 class EmbedBatch:
-    """Embeddings of one batch: positions in the input list, ids, (B, E) rows, and the items that failed."""
+    """Embeddings of one batch: positions in the input list, ids, (B, E) rows, the items that failed, and the
+    seconds spent in the forward pass (the rest of the wall time went to reading, preprocessing and waiting)."""
 
     modality: str
     indices: list[int]
     ids: list[str]
     embeddings: torch.Tensor
     failures: list[Failure] = field(default_factory=list)
+    forward_s: float = 0.0
 
 
 class Embeddings(dict):
@@ -70,33 +72,8 @@ def _collate(rows):
     return rows
 
 
-def resolve_precision(precision: str, device: torch.device) -> torch.dtype | None:
-    """The autocast dtype for a precision name (None means plain fp32).
-
-    "auto" picks bf16 only where the hardware multiplies bf16 natively: CUDA with bf16 support, or a
-    CPU whose oneDNN reports bf16 support (AVX512-BF16 / AMX); fp32 elsewhere.
-    """
-    if precision not in PRECISIONS:
-        raise BindcoreError(f"unknown precision '{precision}' (use one of: {', '.join(PRECISIONS)})")
-    if precision == "fp32":
-        return None
-    if precision == "bf16":
-        return torch.bfloat16
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
-    return torch.bfloat16 if native_cpu_bf16() else None
-
-
-def native_cpu_bf16() -> bool:
-    """Whether this CPU has native bf16 matrix instructions (asked of oneDNN, not guessed)."""
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported()) and "avx512" in torch.backends.cpu.get_cpu_capability().lower()
-    except (AttributeError, RuntimeError):
-        return False
-
-
 def iter_embeddings(model, name: str, items: Sequence[Any], *, ids: Sequence[str] | None = None, batch_size: int = 32,
-                    num_workers: int = 0, precision: str = "fp32", on_error: str = "raise",
+                    num_workers: int = 0, precision: str = "auto", on_error: str = "raise",
                     progress: bool | None = None) -> Iterator[EmbedBatch]:
     """Yields the embeddings of one modality's items batch by batch (for streaming to disk).
 
@@ -107,7 +84,8 @@ def iter_embeddings(model, name: str, items: Sequence[Any], *, ids: Sequence[str
         ids: one id per item for messages and outputs (default: the position).
         batch_size: items per forward pass.
         num_workers: DataLoader worker processes for preprocessing (0: in this process).
-        precision: "fp32", "bf16" (autocast) or "auto".
+        precision: "fp32", "bf16" (autocast) or "auto" (bf16 where the hardware multiplies it natively, else
+            fp32; see :mod:`bindcore.precision`).
         on_error: "raise" stops at the first bad item with an InputError; "skip" reports it in the batch's failures.
         progress: show a tqdm bar (default: when there is more than one batch and stderr is a terminal).
     """
@@ -139,21 +117,26 @@ def iter_embeddings(model, name: str, items: Sequence[Any], *, ids: Sequence[str
             if failures and on_error == "raise":
                 raise InputError(failures[0].reason, ids[failures[0].index])
             good = [(i, t) for i, t, err in rows if err is None]
+            forward_s = 0.0
             if good:
                 batch = torch.stack([t for _, t in good]).to(device)  # (B, ...)
+                start = time.perf_counter()
                 with torch.inference_mode(), autocast:
                     z = modality(batch).float()  # (B, E)
+                if device.type == "cuda":
+                    torch.cuda.synchronize(device)
+                forward_s = time.perf_counter() - start
             else:
                 z = torch.empty(0, model.embed_dim)
             bar.update(len(rows))
-            yield EmbedBatch(name, [i for i, _ in good], [ids[i] for i, _ in good], z, failures)
+            yield EmbedBatch(name, [i for i, _ in good], [ids[i] for i, _ in good], z, failures, forward_s)
     finally:
         bar.close()
         modality.train(was_training)
 
 
 def embed(model, inputs: Mapping[str, Sequence[Any]], *, ids: Mapping[str, Sequence[str]] | None = None,
-          batch_size: int = 32, num_workers: int = 0, precision: str = "fp32", on_error: str = "raise",
+          batch_size: int = 32, num_workers: int = 0, precision: str = "auto", on_error: str = "raise",
           progress: bool | None = None) -> Embeddings:
     """Embeds raw items of several modalities.
 

@@ -13,6 +13,7 @@ from torch import nn
 from bindcore.errors import BindcoreError, InputError
 from bindcore.io.describe import describe
 from bindcore.layers import build_logit_scale, build_token_head, build_trunk
+from bindcore.meta_build import skip_init_on_meta
 from bindcore.specs import ModalityConfig, ModalitySpec
 
 
@@ -177,7 +178,8 @@ def build_model(config: dict[str, Any] | str, *, modalities: list[str] | None = 
     cfg, resolved = resolve_model_config(config, host, modalities)
     if seed is not None:
         torch.manual_seed(seed)
-    with torch.device(device) if device is not None else contextlib.nullcontext():
+    with torch.device(device) if device is not None else contextlib.nullcontext(), \
+            skip_init_on_meta() if str(device) == "meta" else contextlib.nullcontext():  # weights are loaded later
         mods = {name: Modality(name, spec, settings, cfg.embed_dim) for name, (spec, settings) in resolved.items()}
     full = {"embed_dim": cfg.embed_dim,
             "modalities": {name: {"type": spec.name, **settings.model_dump(mode="json")} for name, (spec, settings) in resolved.items()}}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -21,17 +23,33 @@ _PATTERN_TAIL = r"""'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""
 def clip_tokenizer():
     """The one shared open_clip SimpleTokenizer (CLIP BPE), with ImageBind's special-token spelling.
 
-    open_clip imports slowly, so it is imported here, on first use.
+    Only open_clip's tokenizer module is loaded, on first use: ``import open_clip`` also loads its models,
+    torchvision and timm (about 10 s and 250 MiB before the first text could be embedded).
     """
     import regex
-    from open_clip.tokenizer import SimpleTokenizer
 
-    tok = SimpleTokenizer(context_length=None, clean="lower")  # ftfy + html unescape + whitespace + lower
+    tok = _open_clip_tokenizer_module().SimpleTokenizer(context_length=None, clean="lower")  # ftfy + html unescape + whitespace + lower
     tok.pat = regex.compile(_SPECIALS + "|" + _PATTERN_TAIL, regex.IGNORECASE)
     for name, token_id in (("<|startoftext|>", tok.sot_token_id), ("<|endoftext|>", tok.eot_token_id)):
         tok.encoder[name] = token_id
         tok.cache[name] = name
     return tok
+
+
+def _open_clip_tokenizer_module():
+    """open_clip/tokenizer.py executed on its own, without the package's ``__init__`` (it has no relative imports)."""
+    import sys
+
+    if "open_clip.tokenizer" in sys.modules:  # open_clip already imported by someone: reuse it
+        return sys.modules["open_clip.tokenizer"]
+    found = importlib.util.find_spec("open_clip")
+    if found is None or found.origin is None:
+        raise ImportError("open_clip is not installed: pip install 'open_clip_torch>=3,<4'")
+    spec = importlib.util.spec_from_file_location("bindcore_text._open_clip_tokenizer",
+                                                  Path(found.origin).with_name("tokenizer.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class TextPreprocessor:
@@ -44,6 +62,12 @@ class TextPreprocessor:
     def __init__(self, cfg: TextConfig):
         self.cfg = cfg
         self.tokenizer = clip_tokenizer()
+
+    def __getstate__(self) -> dict:  # pickled into spawned workers without the tokenizer, rebuilt there
+        return {"cfg": self.cfg}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["cfg"])
 
     def __call__(self, raw: Any) -> torch.Tensor:
         if not isinstance(raw, str):

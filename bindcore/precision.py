@@ -1,0 +1,66 @@
+"""Which precision to run inference in: "fp32", "bf16" (autocast) or "auto" (bf16 only where it is native).
+
+"auto" asks the hardware instead of guessing: a CUDA device of compute capability 8.0 or newer (Ampere:
+bf16 tensor cores), or a CPU whose flags list native bf16 matrix instructions (x86: AVX512-BF16 or
+AMX-BF16; Arm: the BF16 extension), read from /proc/cpuinfo. Elsewhere bf16 matmuls are emulated
+(6-8x slower than fp32 on an AVX2 CPU), so "auto" means fp32 there.
+"""
+
+from __future__ import annotations
+
+import functools
+import platform
+
+import torch
+
+from bindcore.errors import BindcoreError
+
+PRECISIONS = ("fp32", "bf16", "auto")
+X86_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+ARM_BF16_FLAGS = frozenset({"bf16"})
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """The CPU feature flags of /proc/cpuinfo ("flags" on x86, "Features" on Arm); empty where there is none."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() in ("flags", "Features"):
+                    return frozenset(value.split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def native_cpu_bf16() -> bool:
+    """Whether this CPU multiplies bf16 natively (and torch's oneDNN backend is there to use it)."""
+    flags = cpu_flags()
+    arm = platform.machine().lower() in ("aarch64", "arm64")
+    native = bool(flags & (ARM_BF16_FLAGS if arm else X86_BF16_FLAGS))
+    return native and torch.backends.mkldnn.is_available()
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether ``device`` has native bf16 matrix multiplication (see the module docstring)."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_capability(device) >= (8, 0)
+    if device.type == "cpu":
+        return native_cpu_bf16()
+    return False
+
+
+def resolve_precision(precision: str, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype for a precision name on ``device`` (None means plain fp32).
+
+    Raises:
+        BindcoreError: an unknown precision name.
+    """
+    if precision not in PRECISIONS:
+        raise BindcoreError(f"unknown precision '{precision}' (use one of: {', '.join(PRECISIONS)})")
+    if precision == "fp32":
+        return None
+    if precision == "bf16":
+        return torch.bfloat16
+    return torch.bfloat16 if native_bf16(torch.device(device)) else None
