@@ -35,8 +35,11 @@ _LAZY = {  # name -> (module, attribute; None for the module itself)
     "Modality": ("bindcore.model", "Modality"),
     "build_model": ("bindcore.model", "build_model"),
     "load_model": ("bindcore.checkpoint", "load_model"),
+    "load_task_model": ("bindcore.task", "load_task_model"),
+    "TaskModel": ("bindcore.task", "TaskModel"),
     "PluginHost": ("bindcore.plugin_host", "PluginHost"),
     "embed": ("bindcore.embedding", "embed"),
+    "Index": ("bindcore.index", "Index"),
     "layers": ("bindcore.layers", None),
     "io": ("bindcore.io", None),
     "compat": ("bindcore.compat", None),
@@ -46,8 +49,10 @@ if TYPE_CHECKING:
     from bindcore import io, layers
     from bindcore.checkpoint import load_model
     from bindcore.embedding import embed
+    from bindcore.index import Index
     from bindcore.model import BindModel, Modality, build_model
     from bindcore.plugin_host import PluginHost
+    from bindcore.task import TaskModel, load_task_model
 
 
 def __getattr__(name: str):
@@ -62,7 +67,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "BindModel", "BindcoreError", "CheckpointError", "CommandSpec", "ConfigError", "DatasetSpec",
-    "DuplicateComponentError", "FusionSpec", "InputError", "Modality", "ModalityConfig", "ModalitySpec",
-    "PluginError", "PluginHost", "StrictModel", "TaskHeadSpec", "UnknownComponentError", "build_model",
-    "embed", "hookimpl", "load_model", "__version__",
+    "DuplicateComponentError", "FusionSpec", "Index", "InputError", "Modality", "ModalityConfig", "ModalitySpec",
+    "PluginError", "PluginHost", "StrictModel", "TaskHeadSpec", "TaskModel", "UnknownComponentError",
+    "build_model", "embed", "hookimpl", "load_model", "load_task_model", "__version__",
 ]

@@ -64,6 +64,10 @@ def _check_spec(spec: Any, spec_cls: type) -> None:
         raise PluginError(f"invalid name {spec.name!r}: use lowercase letters, digits and '_'")
     if spec_cls is ModalitySpec and not (isinstance(spec.Config, type) and issubclass(spec.Config, ModalityConfig)):
         raise PluginError(f"modality '{spec.name}': Config must subclass bindcore.ModalityConfig")
+    if spec_cls is ModalitySpec and not all(isinstance(s, str) and s.startswith(".") and s == s.lower() for s in spec.accepts):
+        raise PluginError(f"modality '{spec.name}': accepts must hold lower-case suffixes with the dot, like '.wav'")
+    if spec_cls is ModalitySpec and spec.preview is not None and not callable(spec.preview):
+        raise PluginError(f"modality '{spec.name}': preview must be callable")
     if spec_cls is CommandSpec and not (callable(spec.add_arguments) and callable(spec.run)):
         raise PluginError(f"command '{spec.name}': add_arguments and run must be callable")
 

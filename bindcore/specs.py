@@ -87,6 +87,14 @@ class ModalitySpec:
             default: LayerNorm, first token, dropout, linear projection without bias.
         build_trunk: cfg -> module (B, N, width) -> (B, N, width); default: the shared transformer.
         foreign: format name ("imagebind") -> ForeignFormat, for converting other projects' checkpoints.
+        accepts: file suffixes (lower case, with the dot) this modality reads, e.g. (".wav", ".flac"). A string
+            item is then a file path and `bindcore serve` takes the modality as file uploads of these types only;
+            empty: the modality reads no files.
+        literal: a string item is the value itself (a caption), never a path; `bindcore serve` takes such items
+            as JSON or form values. A modality with neither ``accepts`` nor ``literal`` is not served over HTTP,
+            since the server cannot tell whether a client's string would be opened as a path.
+        preview: raw item -> (MIME type, bytes) a person can look at or listen to (a PNG thumbnail or plot, a
+            WAV clip); used by the search page. None: no preview.
     """
 
     name: str
@@ -99,6 +107,9 @@ class ModalitySpec:
     build_head: Optional[Callable[[Any, int], "nn.Module"]] = None
     build_trunk: Optional[Callable[[Any], "nn.Module"]] = None
     foreign: Mapping[str, ForeignFormat] = field(default_factory=dict)
+    accepts: tuple[str, ...] = ()
+    literal: bool = False
+    preview: Optional[Callable[[Any], tuple[str, bytes]]] = None
 
 
 @dataclass(frozen=True)
@@ -120,21 +131,50 @@ class DatasetSpec:
 
 @dataclass(frozen=True)
 class FusionSpec:
-    """A module that fuses several modalities' tokens or embeddings into one vector."""
+    """A module that fuses several modalities' tokens or embeddings into one vector.
+
+    Attributes:
+        name: registry name.
+        Config: the fusion's settings class (a StrictModel).
+        build: (cfg, sizes) -> module; ``sizes`` maps each input name to its feature width. The module has
+            ``out_dim`` and ``forward(features: {name: tensor}, masks: {name: (B, N) bool} | None) -> (B, out_dim)``.
+        takes: what each input is: "pooled" (one vector (B, D), e.g. an embedding) or "tokens" ((B, N, D) trunk
+            tokens, e.g. from ``BindModel.encode_tokens``).
+        summary: one line for `bindcore list fusions`.
+    """
 
     name: str
     Config: type[StrictModel]
-    build: Callable[..., "nn.Module"]
+    build: Callable[[Any, Mapping[str, int]], "nn.Module"]
+    takes: str = "pooled"
     summary: str = ""
 
 
 @dataclass(frozen=True)
 class TaskHeadSpec:
-    """A task head (VQA, a probe, ...) that sits on top of a BindModel."""
+    """A classification head (question answering, a probe, ...) trained on a BindModel's encoders.
+
+    Attributes:
+        name: registry name used in run configs (``stages[].head.name``).
+        Config: the head's settings class (a StrictModel).
+        build: (cfg, *, model, state, host) -> module with ``classes`` (list of class names),
+            ``inputs(item) -> {modality: raw item}``, ``target(item) -> class index``,
+            ``group(item) -> str`` (the evaluation group) and ``forward(model, batch) -> logits (B, classes)``.
+        modalities: cfg -> the model modalities the head reads (checked against the model at config time);
+            None: not checked before the head is built.
+        prepare: (cfg, training dataset) -> JSON-able state built from the training data (e.g. the class
+            vocabulary); saved with the weights and given to ``build`` again at load time. None: ``{}``.
+        wrap: TaskModel -> what ``bindcore.load_task_model`` returns (e.g. an object with an ``answer``
+            method). None: the TaskModel itself.
+        summary: one line for `bindcore list task-heads`.
+    """
 
     name: str
     Config: type[StrictModel]
     build: Callable[..., "nn.Module"]
+    modalities: Optional[Callable[[Any], list[str]]] = None
+    prepare: Optional[Callable[[Any, Any], dict]] = None
+    wrap: Optional[Callable[[Any], Any]] = None
     summary: str = ""
 
 

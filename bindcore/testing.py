@@ -68,3 +68,6 @@ def check_modality(spec: ModalitySpec, embed_dim: int = 16, **overrides: Any) ->
     with pytest.raises(ConfigError, match="unknown key"):
         validate(spec.Config, {**SMALL, "no_such_setting": 1})
     assert float(modality.logit_scale().detach()) > 0
+    if spec.preview is not None:
+        mime, data = spec.preview(raws[0])
+        assert isinstance(mime, str) and "/" in mime and isinstance(data, bytes) and data, "preview must give (MIME type, bytes)"

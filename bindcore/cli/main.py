@@ -17,6 +17,8 @@ CORE_COMMANDS = (
     "bindcore.cli.convert_cmd",
     "bindcore.cli.train_cmd",
     "bindcore.cli.eval_cmd",
+    "bindcore.cli.index_cmd",
+    "bindcore.cli.serve_cmd",
 )
 
 

@@ -9,6 +9,7 @@ from bindcore.specs import ForeignFormat
 
 from bindcore_audio.config import AudioConfig
 from bindcore_audio.encoder import build_stem
+from bindcore_audio.preview import ACCEPTS, preview
 
 
 def dummy_raw(cfg: AudioConfig) -> list:
@@ -55,4 +56,6 @@ def register_modalities(register):
         summary="sound (WAV, FLAC, OGG, arrays): 16 kHz, 2 s clips, Kaldi log-mel, ViT with overlapping patches",
         item_ndim=3,
         foreign={"imagebind": imagebind_format()},
+        accepts=ACCEPTS,
+        preview=preview,
     ))

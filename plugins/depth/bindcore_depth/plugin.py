@@ -9,6 +9,7 @@ from bindcore.specs import ForeignFormat
 
 from bindcore_depth.config import DepthConfig
 from bindcore_depth.encoder import build_stem
+from bindcore_depth.preview import ACCEPTS, preview
 
 
 def dummy_raw(cfg: DepthConfig) -> list:
@@ -50,4 +51,6 @@ def register_modalities(register):
         summary="depth maps (16-bit PNG in mm, .npy/.npz in m, arrays) as disparity: ViT with a Conv2d patch stem",
         item_ndim=3,
         foreign={"imagebind": imagebind_format()},
+        accepts=ACCEPTS,
+        preview=preview,
     ))

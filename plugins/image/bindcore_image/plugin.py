@@ -9,6 +9,7 @@ from bindcore.specs import ForeignFormat
 
 from bindcore_image.config import ImageConfig
 from bindcore_image.encoder import build_stem
+from bindcore_image.preview import ACCEPTS, preview
 
 
 def dummy_raw(cfg: ImageConfig) -> list:
@@ -49,4 +50,6 @@ def register_modalities(register):
         summary="RGB pictures (JPEG, PNG, WebP, arrays): ViT with a Conv3d patch stem, CLIP normalisation",
         item_ndim=3,
         foreign={"imagebind": imagebind_format()},
+        accepts=ACCEPTS,
+        preview=preview,
     ))

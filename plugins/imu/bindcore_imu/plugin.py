@@ -9,6 +9,7 @@ from bindcore.specs import ForeignFormat
 
 from bindcore_imu.config import ImuConfig
 from bindcore_imu.encoder import build_stem
+from bindcore_imu.preview import ACCEPTS, preview
 
 
 def dummy_raw(cfg: ImuConfig) -> list:
@@ -53,4 +54,6 @@ def register_modalities(register):
         summary="6-axis IMU recordings (.npy, .npz, .csv, arrays): windows of 8 steps through a transformer",
         item_ndim=2,
         foreign={"imagebind": imagebind_format()},
+        accepts=ACCEPTS,
+        preview=preview,
     ))

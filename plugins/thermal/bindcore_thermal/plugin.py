@@ -9,6 +9,7 @@ from bindcore.specs import ForeignFormat
 
 from bindcore_thermal.config import ThermalConfig
 from bindcore_thermal.encoder import build_stem
+from bindcore_thermal.preview import ACCEPTS, preview
 
 
 def dummy_raw(cfg: ThermalConfig) -> list:
@@ -49,4 +50,6 @@ def register_modalities(register):
         summary="infrared images (8/16-bit PNG, TIFF, JPEG, arrays) as [0, 1] grey: ViT with a Conv2d patch stem",
         item_ndim=3,
         foreign={"imagebind": imagebind_format()},
+        accepts=ACCEPTS,
+        preview=preview,
     ))
