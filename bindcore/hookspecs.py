@@ -44,12 +44,21 @@ def register_datasets(register: Callable) -> None:
 
 @hookspec
 def register_fusions(register: Callable) -> None:
-    """Register fusion modules: call ``register(FusionSpec(...))`` once per fusion."""
+    """Register fusion modules: call ``register(FusionSpec(...))`` once per fusion.
+
+    ``FusionSpec.build(cfg, sizes)`` returns a module mapping {input name: tensor} to one (B, out_dim) vector;
+    ``takes`` says whether the inputs are pooled vectors or trunk tokens. Users of a fusion (task heads)
+    look it up by name in the host's ``fusions`` registry.
+    """
 
 
 @hookspec
 def register_task_heads(register: Callable) -> None:
-    """Register task heads (VQA, probes): call ``register(TaskHeadSpec(...))`` once per head."""
+    """Register task heads (VQA, probes): call ``register(TaskHeadSpec(...))`` once per head.
+
+    The ``task`` recipe of `bindcore train` trains a head by name with cross-entropy; the head reads dataset
+    items itself (``inputs``, ``target``, ``group``) and ``bindcore.load_task_model(RUN_DIR)`` loads it back.
+    """
 
 
 @hookspec

@@ -115,6 +115,21 @@ def test_evaluate_oracle_is_perfect():
     assert r["composed"]["a+b"]["c"]["a+b"]["R@1"] == 1.0
 
 
+class SingleObjectWorld(ParityWorld):
+    """ParityWorld with one object per item: the compositional probe has nothing to swap."""
+
+    def __getitem__(self, i):
+        return {**super().__getitem__(i), "_objects": [{}]}
+
+
+def test_probe_dataset_feeds_the_compositional_probe():
+    single = evaluate(EchoModel(), SingleObjectWorld(), EvalConfig(prompts="p"))
+    assert single["compositional"] == {} and single["zero_shot"]["a"] == {"parity": 1.0}
+    probed = evaluate(EchoModel(), SingleObjectWorld(), EvalConfig(prompts="p"), probe_dataset=ParityWorld(True))
+    assert probed["compositional"] == {"a": 1.0, "b": 1.0, "c": 1.0}
+    assert probed["zero_shot"] == single["zero_shot"] and probed["items"] == 8
+
+
 def test_evaluate_wrong_labels_score_zero():
     r = evaluate(EchoModel(), ParityWorld(wrong_labels=True), EvalConfig(prompts="p"))
     assert r["zero_shot"]["a"] == {"parity": 0.0}

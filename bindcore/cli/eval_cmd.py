@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bindcore.specs import CommandSpec
 
@@ -39,19 +40,38 @@ def run(args) -> int:
     from bindcore.config import load_yaml
     from bindcore.evaluate import evaluate, to_markdown, write_report
     from bindcore.evaluate.data import build_dataset, eval_settings, read_run_config
+    from bindcore.task import has_head
 
     overrides = parse_rest(args)
     run_config = read_run_config(args.run_dir)
     cfg = eval_settings(run_config, data=load_yaml(args.data) if args.data else None, split=args.split,
                         max_items=args.max_items, overrides=overrides)
+    if has_head(Path(args.run_dir) / "checkpoint"):  # a task run: accuracy of its head per group
+        return run_task_eval(args, cfg)
     if cfg.prompts is None:
         print("note: eval.prompts is unset, so zero-shot and the compositional probe are skipped "
               "(name the modality that embeds class prompts: prompts=NAME)", file=sys.stderr)
     model = load_model(args.run_dir, device=args.device)
-    dataset = build_dataset(cfg)
-    results = evaluate(model, dataset, cfg)
+    results = evaluate(model, build_dataset(cfg), cfg, probe_dataset=build_dataset(cfg, field="probe_dataset"))
     written = write_report(results, args.run_dir, plots=not args.no_plots)
     print(to_markdown(results))
+    print(f"wrote {', '.join(p.name for p in written)} to {args.run_dir}", file=sys.stderr)
+    return 0
+
+
+def run_task_eval(args, cfg) -> int:
+    from bindcore.checkpoint import load_model
+    from bindcore.evaluate.data import build_dataset
+    from bindcore.evaluate.task import evaluate_task, task_markdown, write_task_report
+    from bindcore.plugin_host import default_host
+    from bindcore.task import read_head
+
+    folder = Path(args.run_dir) / "checkpoint"
+    task = read_head(folder, load_model(folder, device=args.device), default_host(), args.device)
+    results = evaluate_task(task, build_dataset(cfg), max_items=cfg.max_items, batch_size=cfg.batch_size,
+                            split=cfg.split, progress=True)
+    written = write_task_report(results, args.run_dir)
+    print(task_markdown(results))
     print(f"wrote {', '.join(p.name for p in written)} to {args.run_dir}", file=sys.stderr)
     return 0
 

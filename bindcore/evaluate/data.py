@@ -57,10 +57,16 @@ def eval_settings(run_config: dict[str, Any], *, data: Optional[dict[str, Any]] 
     return cfg
 
 
-def build_dataset(cfg, host=None):
-    """Builds ``cfg.dataset`` for ``cfg.split`` with the dataset's own settings class (plugin host)."""
+def build_dataset(cfg, host=None, field: str = "dataset"):
+    """Builds ``cfg.<field>`` (an EvalConfig dataset reference) for ``cfg.split``, or None where it is unset.
+
+    The dataset's own settings class validates its params (plugin host).
+    """
     from bindcore.plugin_host import default_host
     from bindcore.train.config import resolve_dataset
 
-    spec, settings = resolve_dataset(cfg.dataset, host or default_host(), "eval.dataset")
+    ref = getattr(cfg, field)
+    if ref is None:
+        return None
+    spec, settings = resolve_dataset(ref, host or default_host(), f"eval.{field}")
     return spec.build(settings, cfg.split)

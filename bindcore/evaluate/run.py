@@ -35,7 +35,7 @@ def check_pairs(pairs: Sequence[Sequence[str]], modalities: Sequence[str]) -> li
     return out
 
 
-def evaluate(model, dataset: Any, cfg, *, progress: Optional[bool] = None) -> dict[str, Any]:
+def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: Optional[bool] = None) -> dict[str, Any]:
     """Evaluates a model on a dataset split: zero-shot, retrieval, compositional probe, composed queries.
 
     Embeds the first ``cfg.max_items`` items once per evaluated modality (items without a raw value for a
@@ -47,6 +47,8 @@ def evaluate(model, dataset: Any, cfg, *, progress: Optional[bool] = None) -> di
         model: a BindModel.
         dataset: a map-style dataset of item mappings (the ``cfg.split`` split).
         cfg: an EvalConfig.
+        probe_dataset: items for the compositional probe (the same split of ``cfg.probe_dataset``); default
+            ``dataset``.
         progress: show tqdm bars while embedding (default: when stderr is a terminal).
 
     Returns:
@@ -76,7 +78,11 @@ def evaluate(model, dataset: Any, cfg, *, progress: Optional[bool] = None) -> di
     if cfg.prompts:
         classes = embed_classes(model, tasks, cfg.prompts, batch_size=cfg.batch_size, progress=progress) if tasks else {}
         accuracy, chance, confusion = zero_shot(dataset, items, embedded, tasks, classes, others)
-        swap_acc, swap_gap = compositional(model, dataset, items, embedded, others, cfg.prompts,
+        probe, probe_items, probe_embedded = dataset, items, embedded
+        if probe_dataset is not None:
+            probe, probe_items = probe_dataset, load_items(probe_dataset, cfg.max_items)
+            probe_embedded = embed_items(model, probe_items, others, batch_size=cfg.batch_size, progress=progress)
+        swap_acc, swap_gap = compositional(model, probe, probe_items, probe_embedded, others, cfg.prompts,
                                            batch_size=cfg.batch_size, progress=progress)
     return {"zero_shot": accuracy, "chance": chance, "retrieval": retrieval(embedded),
             "compositional": swap_acc, "compositional_gap": swap_gap, "composed": composed(embedded, pairs),

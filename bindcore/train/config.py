@@ -10,7 +10,7 @@ from bindcore.config import resolve_model_config, validate
 from bindcore.errors import BindcoreError, ConfigError
 from bindcore.specs import StrictModel
 
-RECIPES = ("contrastive", "bind")
+RECIPES = ("contrastive", "bind", "task")
 
 
 class ComponentRef(StrictModel):
@@ -45,20 +45,25 @@ class StageConfig(StrictModel):
 
     Attributes:
         recipe: "contrastive" trains anchor and partners together (CLIP style); "bind" freezes the anchor
-            and trains each partner against it with pairwise InfoNCE (ImageBind style).
-        anchor: the anchor modality.
-        modalities: the partners X, each paired with the anchor.
+            and trains each partner against it with pairwise InfoNCE (ImageBind style); "task" trains a
+            registered task head with cross-entropy on the model's encoders.
+        anchor: the anchor modality (contrastive, bind).
+        modalities: the partners X, each paired with the anchor (contrastive, bind).
         steps: optimiser steps.
         data: overrides the run's data settings for this stage.
+        head: the task head and its settings (task).
+        finetune: the encoders that train along with the head (task); the others stay frozen.
     """
 
     name: str
-    recipe: Literal["contrastive", "bind"]
-    anchor: str
-    modalities: list[str] = Field(min_length=1)
+    recipe: Literal["contrastive", "bind", "task"]
+    anchor: Optional[str] = None
+    modalities: list[str] = Field(default_factory=list)
     steps: int = Field(gt=0)
     optim: OptimConfig = OptimConfig()
     data: Optional[DataConfig] = None
+    head: Optional[ComponentRef] = None
+    finetune: list[str] = Field(default_factory=list)
 
 
 class TrainerConfig(StrictModel):
@@ -82,9 +87,12 @@ class EvalConfig(StrictModel):
         max_items: cap on evaluated items.
         prompts: the modality that embeds class prompts for zero-shot classification (e.g. a text modality).
         modalities: modalities to evaluate (default: every modality of the model).
+        probe_dataset: data for the compositional probe (default: the evaluation data), e.g. the same world
+            with two objects in every scene when the zero-shot data has one.
     """
 
     dataset: Optional[ComponentRef] = None
+    probe_dataset: Optional[ComponentRef] = None
     split: str = "test"
     max_items: int = Field(1000, gt=0)
     batch_size: int = Field(64, gt=0)
@@ -99,6 +107,7 @@ class RunConfig(StrictModel):
     out_dir: str
     seed: int = 0
     model: Union[str, dict[str, Any]]
+    init_from: Optional[str] = Field(None, description="a run or model directory whose weights start the model")
     data: DataConfig
     stages: list[StageConfig] = Field(min_length=1)
     trainer: TrainerConfig = TrainerConfig()
@@ -117,6 +126,13 @@ def resolve_run_config(data: dict[str, Any], host) -> RunConfig:
     refs = [("data.dataset", cfg.data.dataset)]
     for i, stage in enumerate(cfg.stages):
         where = f"stages.{i}"
+        if stage.recipe == "task":
+            resolve_task_stage(stage, host, names, where)
+            if stage.data:
+                refs.append((f"{where}.data.dataset", stage.data.dataset))
+            continue
+        if stage.anchor is None or not stage.modalities:
+            raise ConfigError(f"{where}: the {stage.recipe} recipe needs an anchor and at least one partner in modalities")
         for m in [stage.anchor, *stage.modalities]:
             if m not in names:
                 raise ConfigError(f"{where}: the model has no modality '{m}' (it has: {', '.join(sorted(names))})")
@@ -131,6 +147,24 @@ def resolve_run_config(data: dict[str, Any], host) -> RunConfig:
     for where, ref in refs:
         resolve_dataset(ref, host, where)
     return cfg
+
+
+def resolve_task_stage(stage: StageConfig, host, names: set[str], where: str):
+    """(TaskHeadSpec, validated settings) of a task stage; its modalities and finetune must be the model's."""
+    if stage.head is None:
+        raise ConfigError(f"{where}.head: the task recipe needs a head, e.g. head: {{name: NAME, params: {{...}}}} "
+                          f"(registered: {', '.join(host.task_heads.names()) or 'none; install a task head plugin'})")
+    try:
+        spec = host.task_heads.get(stage.head.name)
+    except BindcoreError as exc:
+        raise ConfigError(f"{where}.head.name: {exc}") from None
+    settings = validate(spec.Config, stage.head.params, f"{where}.head.params")
+    used = spec.modalities(settings) if spec.modalities else []
+    for m in [*used, *stage.finetune]:
+        if m not in names:
+            raise ConfigError(f"{where}: the model has no modality '{m}' for the task head '{spec.name}' "
+                              f"(it has: {', '.join(sorted(names))})")
+    return spec, settings
 
 
 def resolve_dataset(ref: ComponentRef, host, where: str = "dataset"):

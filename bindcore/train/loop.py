@@ -15,8 +15,8 @@ import torch
 from bindcore.errors import BindcoreError
 from bindcore.train import distributed, recipes
 from bindcore.train.config import RunConfig, StageConfig
-from bindcore.train.data import stage_loader
-from bindcore.train.state import find_checkpoint, load_train_state, save_checkpoint
+from bindcore.train.state import find_checkpoint, load_train_state, resume_task, save_checkpoint
+from bindcore.train.task import TaskRecipe, build_task
 
 
 class TrainingError(BindcoreError):
@@ -60,6 +60,7 @@ class Trainer:
         self.skipped = 0
         self.reported: set[str] = set()
         self.tb = None
+        self.task = None  # the TaskModel once a task stage has built its head (saved with every checkpoint)
 
     # -- resume ---------------------------------------------------------------------------------
     def resume(self) -> bool:
@@ -70,6 +71,7 @@ class Trainer:
         if found is None:
             return False
         load_weights(self.model, found, read_meta(found), device=self.world.device)
+        self.task = resume_task(found, self.model, self.host, self.world.device)
         state = load_train_state(found)
         self.stage_index, self.step = int(state["stage"]), int(state["step"])
         self.optimizer_state, self.skipped = state.get("optimizer"), int(state.get("skipped", 0))
@@ -109,14 +111,19 @@ class Trainer:
         from tqdm.auto import tqdm
 
         t = self.cfg.trainer
-        params = recipes.prepare(self.model, stage)
-        optimizer = build_optimizer(self.model, params, stage)
+        data = stage.data or self.cfg.data
+        if stage.recipe == "task":
+            if self.task is None:
+                self.task = build_task(self.model, stage, data, self.host, self.world.device)
+            recipe = TaskRecipe(self.task, stage, data, self.host)
+        else:
+            recipe = recipes.PairRecipe(self.model, stage, data, self.host)
+        params = recipe.prepare()
+        optimizer = build_optimizer(recipe.module, params, stage)
         if self.optimizer_state is not None:
             optimizer.load_state_dict(self.optimizer_state)
-        data = stage.data or self.cfg.data
-        loader = iter(stage_loader(self.model, data, self.host, [stage.anchor, *stage.modalities],
-                                   seed=self._seed(stage), start=self.step * t.grad_accum,
-                                   stop=stage.steps * t.grad_accum, rank=self.world.rank, world=self.world.size))
+        loader = iter(recipe.loader(seed=self._seed(stage), start=self.step * t.grad_accum,
+                                    stop=stage.steps * t.grad_accum, rank=self.world.rank, world=self.world.size))
         autocast = (torch.autocast(self.world.device.type, dtype=torch.bfloat16) if t.precision == "bf16"
                     else contextlib.nullcontext())
         show = t.progress if t.progress is not None else sys.stderr.isatty()
@@ -127,7 +134,7 @@ class Trainer:
             for group in optimizer.param_groups:
                 group["lr"] = lr
             times = {"data": 0.0, "forward": 0.0, "backward": 0.0, "optimizer": 0.0}
-            losses = {x: 0.0 for x in stage.modalities}
+            losses: dict[str, float] = {}
             samples, start = 0, time.perf_counter()
             for _ in range(t.grad_accum):
                 tick = time.perf_counter()
@@ -135,14 +142,14 @@ class Trainer:
                 self._report_skipped(batch.skipped)
                 times["data"] += (tock := time.perf_counter()) - tick
                 with autocast:
-                    pair_losses = recipes.stage_losses(self.model, stage, batch, self.world.device)
+                    pair_losses = recipe.losses(batch, self.world.device)
                     loss = sum(pair_losses.values()) / len(pair_losses)
                 times["forward"] += (tick := time.perf_counter()) - tock
                 (loss / t.grad_accum).backward()
                 times["backward"] += time.perf_counter() - tick
                 for x, value in pair_losses.items():
-                    losses[x] += float(value.detach()) / t.grad_accum
-                samples += len(batch.rows.get(stage.anchor, []))  # items (each paired with every partner)
+                    losses[x] = losses.get(x, 0.0) + float(value.detach()) / t.grad_accum
+                samples += recipe.samples(batch)
             tick = time.perf_counter()
             distributed.average_gradients(params, self.world)
             total = sum(losses.values()) / len(losses)
@@ -195,5 +202,5 @@ class Trainer:
             state = {"stage": self.stage_index, "step": self.step, "global_step": self._global_step(),
                      "optimizer": optimizer.state_dict() if optimizer is not None else None,
                      "rng": torch.get_rng_state(), "skipped": self.skipped}
-            save_checkpoint(self.model, self.ckpt_dir, state, self.host)
+            save_checkpoint(self.model, self.ckpt_dir, state, self.host, task=self.task)
         distributed.barrier(self.world)

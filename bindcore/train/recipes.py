@@ -45,3 +45,26 @@ def stage_losses(model, stage: StageConfig, batch: StageBatch, device: torch.dev
         zx = model.modality(partner)(batch.tensors[partner][ix].to(device))  # (B, E)
         losses[partner] = info_nce(za[ia], zx, model.logit_scale(partner))
     return losses
+
+
+class PairRecipe:
+    """contrastive and bind as the Trainer drives them: parameters, batches and losses of one stage."""
+
+    def __init__(self, model, stage: StageConfig, data, host):
+        self.model, self.stage, self.data, self.host = model, stage, data, host
+        self.module = model
+
+    def prepare(self) -> list[torch.nn.Parameter]:
+        return prepare(self.model, self.stage)
+
+    def loader(self, *, seed: int, start: int, stop: int, rank: int, world: int):
+        from bindcore.train.data import stage_loader
+
+        return stage_loader(self.model, self.data, self.host, [self.stage.anchor, *self.stage.modalities],
+                            seed=seed, start=start, stop=stop, rank=rank, world=world)
+
+    def losses(self, batch: StageBatch, device: torch.device) -> dict[str, torch.Tensor]:
+        return stage_losses(self.model, self.stage, batch, device)
+
+    def samples(self, batch: StageBatch) -> int:
+        return len(batch.rows.get(self.stage.anchor, []))  # items (each paired with every partner)

@@ -51,6 +51,8 @@ def train(path: str, overrides: list[str] = (), *, resume: bool = False, host=No
     try:
         torch.manual_seed(cfg.seed)
         model = build_model(cfg.model, host=host, seed=cfg.seed).to(world.device)
+        if cfg.init_from:
+            init_weights(model, cfg.init_from, world.device)
         trainer = Trainer(model, cfg, host, world)
         if world.main:
             out.mkdir(parents=True, exist_ok=True)
@@ -59,21 +61,53 @@ def train(path: str, overrides: list[str] = (), *, resume: bool = False, host=No
         if resume and not resumed and world.main:
             print(f"no checkpoint in {out}/checkpoint: starting from scratch")
         trainer.fit()
-        if world.main and cfg.eval is not None:
+        if world.main and cfg.eval is not None and trainer.task is not None:
+            evaluate_task_run(out, trainer.task, cfg, host)
+        elif world.main and cfg.eval is not None:
             evaluate_run(out, model, cfg, host)
     finally:
         distributed.teardown()
     return out
 
 
+def init_weights(model, source: str, device) -> None:
+    """Starts ``model`` from the weights of a run or model directory (every modality must be there, same shapes)."""
+    from bindcore.checkpoint import is_model_dir, load_weights, read_meta
+    from bindcore.errors import CheckpointError
+
+    path = Path(source)
+    if is_model_dir(path / "checkpoint"):
+        path = path / "checkpoint"
+    meta = read_meta(path)
+    missing = [name for name in model.names if name not in meta["modalities"]]
+    if missing:
+        raise CheckpointError(f"init_from: {source} holds no weights for {', '.join(missing)} "
+                              f"(it holds: {', '.join(meta['modalities'])})")
+    load_weights(model, path, meta, device=device)
+
+
+def evaluate_task_run(out: Path, task, cfg: RunConfig, host) -> dict:
+    """Evaluates a trained task head per group on cfg.eval and writes eval.json and eval.md into ``out``."""
+    from bindcore.evaluate.task import evaluate_task, write_task_report
+    from bindcore.train.config import DataConfig
+    from bindcore.train.data import build_dataset
+
+    data = DataConfig(dataset=cfg.eval.dataset or cfg.data.dataset, split=cfg.eval.split)
+    results = evaluate_task(task, build_dataset(data, host), max_items=cfg.eval.max_items,
+                            batch_size=cfg.eval.batch_size, split=cfg.eval.split)
+    write_task_report(results, out)
+    print((out / "eval.md").read_text())
+    return results
+
+
 def evaluate_run(out: Path, model, cfg: RunConfig, host) -> dict:
     """Evaluates the trained model on cfg.eval and writes eval.json, eval.md and plots into ``out``."""
     from bindcore.evaluate import evaluate, write_report
-    from bindcore.train.data import build_dataset
-    from bindcore.train.config import DataConfig
+    from bindcore.evaluate.data import build_dataset
 
-    data = DataConfig(dataset=cfg.eval.dataset or cfg.data.dataset, split=cfg.eval.split)
-    results = evaluate(model.eval(), build_dataset(data, host), cfg.eval)
+    settings = cfg.eval.model_copy(update={"dataset": cfg.eval.dataset or cfg.data.dataset})
+    results = evaluate(model.eval(), build_dataset(settings, host), settings,
+                       probe_dataset=build_dataset(settings, host, field="probe_dataset"))
     write_report(results, out)
     print((out / "eval.md").read_text())
     return results

@@ -1,9 +1,10 @@
-"""Registers the ShapeWorld dataset with bindcore."""
+"""Registers the ShapeWorld datasets with bindcore."""
 
 from __future__ import annotations
 
 from bindcore import DatasetSpec, hookimpl
 
+from bindcore_shapeworld import qa
 from bindcore_shapeworld.config import ShapeWorldConfig
 from bindcore_shapeworld.dataset import build
 
@@ -15,4 +16,10 @@ def register_datasets(register):
         Config=ShapeWorldConfig,
         build=build,
         summary="procedural shapes rendered on the fly as image, text, depth, thermal, audio and IMU (no files)",
+    ))
+    register(DatasetSpec(
+        name="shapeworld_qa",
+        Config=qa.ShapeWorldQAConfig,
+        build=qa.build,
+        summary="questions about ShapeWorld scenes (colour, shape, size, count, existence, relation) with answers",
     ))
