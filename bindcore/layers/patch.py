@@ -6,6 +6,14 @@ import torch
 from torch import nn
 
 
+def check_patch_grid(image_size: int, patch_size: int, stem: str = "patch") -> None:
+    """Raises ValueError unless ``patch_size`` tiles ``image_size`` (and is a power of two for a conv stem)."""
+    if image_size % patch_size:
+        raise ValueError(f"image_size {image_size} is not a multiple of patch_size {patch_size}")
+    if stem == "conv" and patch_size & (patch_size - 1):
+        raise ValueError(f"stem 'conv' halves the side at each layer: patch_size must be a power of two, not {patch_size}")
+
+
 class ConvPatchify(nn.Module):
     """A strided Conv2d over (B, C, H, W) giving (B, N, D) patch tokens.
 
@@ -18,6 +26,35 @@ class ConvPatchify(nn.Module):
     def __init__(self, in_channels: int, width: int, kernel: int, stride: int | None = None):
         super().__init__()
         self.proj = nn.Conv2d(in_channels, width, kernel, stride or kernel, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.proj(x).flatten(2).transpose(1, 2)  # (B, N, D)
+
+
+class ConvStemPatchify(nn.Module):
+    """Stride-2 3x3 convolutions down to patch resolution, then a 1x1 projection: (B, C, H, W) -> (B, N, D).
+
+    The convolutional stem of Xiao et al. 2021 ("Early convolutions help transformers see better"): same
+    token grid as a ``patch``-sized ConvPatchify, but small shapes are learned in far fewer steps.
+
+    Args:
+        in_channels: input channels.
+        width: token dimension.
+        patch: total downsampling, a power of two.
+    """
+
+    def __init__(self, in_channels: int, width: int, patch: int):
+        super().__init__()
+        check_patch_grid(patch, patch, "conv")
+        steps = patch.bit_length() - 1
+        layers: list[nn.Module] = []
+        channels = in_channels
+        for i in range(steps):
+            out = max(16, width >> (steps - 1 - i))
+            layers += [nn.Conv2d(channels, out, 3, 2, 1, bias=False), nn.GroupNorm(1, out), nn.GELU()]
+            channels = out
+        layers.append(nn.Conv2d(channels, width, 1))
+        self.proj = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.proj(x).flatten(2).transpose(1, 2)  # (B, N, D)

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from bindcore import ModalityConfig
+from bindcore.layers import check_patch_grid
 
 # Mean/std of ImageBind-style disparity as used by the community (a commented "sun rgb-d imagebind" line in
 # LanguageBind's data/process_depth.py; ImageBind issue #107). [unverified]: ImageBind never published them.
@@ -25,6 +26,9 @@ class DepthConfig(ModalityConfig):
 
     image_size: int = Field(224, gt=0, description="side of the square centre crop")
     patch_size: int = Field(16, gt=0, description="ViT patch size")
+    stem: Literal["patch", "conv"] = Field(
+        "patch", description="patch: one strided convolution (ImageBind); conv: stride-2 3x3 convolutions first, "
+                             "which learn small shapes in far fewer steps (patch_size a power of two)")
     input: Literal["depth", "disparity"] = Field("depth", description="raw values are metric depth or already disparity")
     png_scale: float = Field(1000.0, gt=0, description="integer samples (16-bit PNG/TIFF, integer arrays) are divided "
                                                        "by this: 1000 turns millimetres into metres")
@@ -42,7 +46,6 @@ class DepthConfig(ModalityConfig):
 
     def model_post_init(self, context) -> None:
         super().model_post_init(context)
-        if self.image_size % self.patch_size:
-            raise ValueError(f"image_size {self.image_size} is not a multiple of patch_size {self.patch_size}")
+        check_patch_grid(self.image_size, self.patch_size, self.stem)
         if self.min_depth >= self.max_depth:
             raise ValueError(f"min_depth {self.min_depth} must be below max_depth {self.max_depth}")

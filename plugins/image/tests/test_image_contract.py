@@ -31,3 +31,11 @@ def test_image_size_sets_the_output_side(normalised):
     x = ImagePreprocessor(ImageConfig(image_size=112))(np.full((30, 50, 3), 255, np.uint8))
     assert x.shape == (3, 112, 112)
     assert np.allclose(x, normalised((255, 255, 255)), atol=1e-6)
+
+
+def test_conv_stem_meets_the_contract_and_keeps_the_token_grid():
+    check_modality(load_host().modalities.get("image"), stem="conv", image_size=32, patch_size=8)
+    with pytest.raises(ConfigError, match="power of two"):
+        validate(ImageConfig, {"stem": "conv", "image_size": 48, "patch_size": 12})
+    with pytest.raises(ConfigError, match="multiple of patch_size"):
+        validate(ImageConfig, {"stem": "conv", "image_size": 50, "patch_size": 8})

@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from bindcore import ModalityConfig
+from bindcore.layers import check_patch_grid
 
 
 class ThermalConfig(ModalityConfig):
@@ -18,6 +19,9 @@ class ThermalConfig(ModalityConfig):
 
     image_size: int = Field(224, gt=0, description="side of the square centre crop")
     patch_size: int = Field(16, gt=0, description="ViT patch size")
+    stem: Literal["patch", "conv"] = Field(
+        "patch", description="patch: one strided convolution (ImageBind); conv: stride-2 3x3 convolutions first, "
+                             "which learn small shapes in far fewer steps (patch_size a power of two)")
     resample: Literal["bicubic", "bilinear", "nearest"] = Field("bicubic", description="resize filter")
     normalize: bool = Field(False, description="standardise intensities with mean/std (both then required)")
     mean: Optional[float] = Field(None, description="intensity mean in [0, 1] units")
@@ -27,7 +31,6 @@ class ThermalConfig(ModalityConfig):
 
     def model_post_init(self, context) -> None:
         super().model_post_init(context)
-        if self.image_size % self.patch_size:
-            raise ValueError(f"image_size {self.image_size} is not a multiple of patch_size {self.patch_size}")
+        check_patch_grid(self.image_size, self.patch_size, self.stem)
         if self.normalize and (self.mean is None or self.std is None):
             raise ValueError("normalize=True needs both mean and std")

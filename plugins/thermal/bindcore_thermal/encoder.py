@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bindcore.layers import ConvPatchify, TokenStem
+from bindcore.layers import ConvPatchify, ConvStemPatchify, TokenStem
 
 from bindcore_thermal.config import ThermalConfig
 
@@ -11,4 +11,5 @@ STEM_NORM_EPS = 1e-5  # ImageBind's thermal stem uses nn.LayerNorm's default eps
 
 def build_stem(cfg: ThermalConfig) -> TokenStem:
     grid = cfg.image_size // cfg.patch_size
-    return TokenStem(ConvPatchify(1, cfg.width, cfg.patch_size), grid * grid, cfg.width, norm=True, eps=STEM_NORM_EPS)
+    patchify = ConvStemPatchify if cfg.stem == "conv" else ConvPatchify
+    return TokenStem(patchify(1, cfg.width, cfg.patch_size), grid * grid, cfg.width, norm=True, eps=STEM_NORM_EPS)
