@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 COLOURS = {"red": (220, 30, 30), "green": (30, 200, 40), "blue": (30, 40, 220), "yellow": (230, 220, 30),
            "white": (240, 240, 240), "black": (10, 10, 10)}
@@ -49,3 +51,17 @@ def make_collection(directory: Path, *, images: int = 6, sounds: int = 4, captio
     manifest = directory / "items.jsonl"
     manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return manifest
+
+
+@pytest.fixture(scope="module")
+def model():
+    import bindcore
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return bindcore.load_model("tiny", seed=0)
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    return make_collection(tmp_path_factory.mktemp("collection"))

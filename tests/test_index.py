@@ -15,23 +15,9 @@ import numpy as np
 import pytest
 
 from bindcore.errors import BindcoreError, InputError
-from tests.search_data import COLOURS, make_collection, write_image
+from tests.search_data import COLOURS, collection, model, write_image  # noqa: F401 (fixtures)
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def model():
-    import bindcore
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return bindcore.load_model("tiny", seed=0)
-
-
-@pytest.fixture(scope="module")
-def collection(tmp_path_factory):
-    return make_collection(tmp_path_factory.mktemp("collection"))
 
 
 @pytest.fixture(scope="module")

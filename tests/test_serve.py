@@ -4,30 +4,15 @@ clear 4xx messages, no client-named server path is ever read, previews of indexe
 from __future__ import annotations
 
 import asyncio
-import warnings
 
 import httpx
 import numpy as np
 import pytest
 
-from tests.search_data import make_collection
+from tests.search_data import collection, model  # noqa: F401 (fixtures)
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture(scope="module")
-def model():
-    import bindcore
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return bindcore.load_model("tiny", seed=0)
-
-
-@pytest.fixture(scope="module")
-def collection(tmp_path_factory):
-    return make_collection(tmp_path_factory.mktemp("collection"))
 
 
 @pytest.fixture(scope="module")
