@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import Field
 
@@ -12,8 +12,15 @@ CLIP_VOCAB_SIZE = 49408  # the CLIP BPE vocabulary; <|endoftext|> = 49407 is the
 
 
 class TextConfig(ModalityConfig):
-    """Tokenizer and stem settings on top of the shared trunk settings."""
+    """Tokenizer and stem settings on top of the shared trunk settings.
 
+    ``tower`` picks the text encoder: "clip" (CLIP BPE tokens through this modality's own transformer, trained
+    from scratch, ImageBind's layout) or "minilm" (the pretrained all-MiniLM-L6-v2 sentence encoder, frozen,
+    followed by a trainable stem, trunk and head; see :mod:`bindcore_text.minilm`).
+    """
+
+    tower: Literal["clip", "minilm"] = Field("clip", description="text encoder: own CLIP-BPE transformer, or frozen "
+                                                                 "pretrained MiniLM + trainable projection")
     context_length: int = Field(77, ge=2, description="tokens per text (start, body, end), zero padded")
     vocab_size: int = Field(CLIP_VOCAB_SIZE, ge=CLIP_VOCAB_SIZE, description="rows of the token embedding table")
     causal: bool = True

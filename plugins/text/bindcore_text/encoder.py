@@ -35,11 +35,19 @@ class EndOfTextHead(nn.Module):
         return self.proj(self.dropout(picked))  # (B, E)
 
 
-def build_stem(cfg: TextConfig) -> TokenStem:
+def build_stem(cfg: TextConfig) -> nn.Module:
+    if cfg.tower == "minilm":
+        from bindcore_text.minilm import SentenceStem
+
+        return SentenceStem(cfg.width)
     embedding = nn.Embedding(cfg.vocab_size, cfg.width)
     nn.init.normal_(embedding.weight, std=0.02)  # CLIP / ImageBind init
     return TokenStem(embedding, cfg.context_length, cfg.width, cls_token=False, eps=cfg.norm_eps)
 
 
-def build_head(cfg: TextConfig, embed_dim: int) -> EndOfTextHead:
+def build_head(cfg: TextConfig, embed_dim: int) -> nn.Module:
+    if cfg.tower == "minilm":  # one token: LayerNorm, dropout, linear projection
+        from bindcore.layers import build_token_head
+
+        return build_token_head(cfg, embed_dim)
     return EndOfTextHead(cfg.width, embed_dim, cfg.head_dropout, cfg.norm_eps)

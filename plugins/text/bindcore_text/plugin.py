@@ -31,6 +31,11 @@ def imagebind_format() -> ForeignFormat:
 
 
 def build_preprocessor(cfg: TextConfig):
+    if cfg.tower == "minilm":
+        from bindcore_text.minilm import MiniLMPreprocessor, minilm_path
+
+        minilm_path()  # a missing wheel fails here with what to install, not inside a worker
+        return MiniLMPreprocessor(cfg)
     from bindcore_text.preprocess import TextPreprocessor  # heavy decoders load on first use
 
     return TextPreprocessor(cfg)
@@ -44,8 +49,10 @@ def register_modalities(register):
         build_preprocessor=build_preprocessor,
         build_stem=build_stem,
         dummy_raw=dummy_raw,
-        summary="Captions and prompts (str): CLIP BPE, 77 tokens, causal transformer, end-of-text head",
+        summary="Captions and prompts (str): CLIP BPE, 77 tokens, causal transformer, end-of-text head; "
+                "or tower: minilm (frozen pretrained all-MiniLM-L6-v2 + trainable projection)",
         item_ndim=1,
         foreign={"imagebind": imagebind_format()},
         build_head=build_head,
+        literal=True,
     ))
