@@ -12,13 +12,16 @@ from bindcore_shapeworld.vocab import RGB
 
 _FAR_HAZE = 0.25  # far objects lose this share of their colour to the background grey
 _FAR_DIM = 0.85
+_STREAK = 0.3  # length of the motion streak at full speed, as a fraction of the image side
+_SHAKE = 0.08  # reach of the shaken copies
 
 
 def shift_average(img: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray:
     """Blends copies of planar ``img`` (C, H, W) shifted by (dy, dx) offsets, repeating the edges.
 
-    Offsets run from the start to the end of the exposure; later ones weigh more (a fading trail behind
-    the sharpest copy, as with rear-curtain flash), so the blur shows the direction of motion, not only its axis.
+    Offsets run from the start to the end of the exposure. Half the light goes to the last copy and half is
+    spread evenly over the path (a faint streak behind a sharp image, as with rear-curtain flash), so the blur
+    shows the direction of motion, not only its axis, and the shape stays recognisable.
     """
     py, px = max(abs(dy) for dy, _ in offsets), max(abs(dx) for _, dx in offsets)
     if py == px == 0:
@@ -26,8 +29,8 @@ def shift_average(img: np.ndarray, offsets: list[tuple[int, int]]) -> np.ndarray
     h, w = img.shape[1:]
     padded = edge_pad(img, py, px)
     out = np.zeros_like(img)
-    weights = np.arange(1, len(offsets) + 1, dtype=np.float32)
-    weights /= weights.sum()
+    weights = np.full(len(offsets), 0.5 / len(offsets), np.float32)
+    weights[-1] += 0.5
     for (dy, dx), weight in zip(offsets, weights):
         out += weight * padded[:, py + dy:py + dy + h, px + dx:px + dx + w]
     return out
@@ -38,14 +41,14 @@ def blur_offsets(scene: Scene, rng: np.random.Generator, size: int) -> list[tupl
 
     Panning left moves the picture right; tilting up moves it down.
     """
-    length = max(1, int(round(scene.speed * 0.08 * size)))
+    length = max(2, int(round(scene.speed * _STREAK * size)))
     steps = list(range(-(length // 2), length - length // 2))
     if scene.motion in ("pan left", "pan right"):
-        return [(0, s if scene.motion == "pan left" else -s) for s in steps]
+        return [(0, -s if scene.motion == "pan left" else s) for s in steps]
     if scene.motion in ("tilt up", "tilt down"):
-        return [(s if scene.motion == "tilt up" else -s, 0) for s in steps]
+        return [(-s if scene.motion == "tilt up" else s, 0) for s in steps]
     if scene.motion == "shake":
-        reach = max(1, int(round(0.03 * size)))
+        reach = max(1, int(round(_SHAKE * size)))
         jitter = rng.integers(-reach, reach + 1, (3, 2)).tolist()
         return [(0, 0)] + [(dy, dx) for dy, dx in jitter]
     return [(0, 0)]

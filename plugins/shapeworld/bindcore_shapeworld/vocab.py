@@ -19,8 +19,8 @@ INVERSE_RELATION = {"left of": "right of", "right of": "left of", "above": "belo
 DEFAULT_HOLDOUT = (("star", "red"), ("triangle", "blue"), ("square", "green"), ("circle", "yellow"))
 
 # Apparent radius (fraction of the image side) by size, and its factor by distance.
-RADIUS = {"small": 0.10, "large": 0.20}
-DISTANCE_SCALE = {"near": 1.0, "far": 0.62}
+RADIUS = {"small": 0.15, "large": 0.26}
+DISTANCE_SCALE = {"near": 1.0, "far": 0.72}
 # Depth in metres of an object's surface by distance (centre, half-width of jitter); the back wall.
 DEPTH_M = {"near": (1.5, 0.2), "far": (4.0, 0.4)}
 WALL_M = 8.0
