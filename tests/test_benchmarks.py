@@ -86,3 +86,17 @@ def test_supervised_probe_prints_a_table():
                         "--items", "128", "--steps", "4"], capture_output=True, text=True, cwd=repo, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "| step | train loss | held-out accuracy (imu motion" in r.stdout
+
+
+def test_anchor_probe_prints_one_row_per_task():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, str(repo / "benchmarks" / "anchor_probe.py"), "tiny", "--modality", "imu",
+                        "--tasks", "motion", "size", "--train-items", "48", "--test-items", "16"],
+                       capture_output=True, text=True, cwd=repo, timeout=300)
+    assert r.returncode == 0, r.stderr
+    rows = [line for line in r.stdout.splitlines() if line.startswith("| motion |") or line.startswith("| size |")]
+    assert len(rows) == 2 and rows[0].endswith("| 0.167 |") and rows[1].endswith("| 0.500 |"), r.stdout
