@@ -44,16 +44,21 @@ COLUMNS = ["trunk", "precision", "variant", "block ms (median)", "block GFLOP/s"
            "fraction (median of rounds)", "vs shipped"]
 
 
+def split_heads(att: Attention, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """q, k, v of the shipped attention as (B, H, N, d) views, the bias key/value token appended (no causal mask)."""
+    B, N, D = x.shape
+    q, k, v = att.qkv(x).chunk(3, dim=-1)  # 3 x (B, N, D)
+    if att.bias_k is not None:
+        k = torch.cat([k, att.bias_k.expand(B, 1, D)], dim=1)  # (B, N+1, D)
+        v = torch.cat([v, att.bias_v.expand(B, 1, D)], dim=1)  # (B, N+1, D)
+    return tuple(t.unflatten(-1, (att.heads, -1)).transpose(1, 2) for t in (q, k, v))  # (B, H, N, d) each
+
+
 class CopiedAttention(Attention):
     """The shipped attention with q, k and v copied to contiguous memory before SDPA."""
 
     def forward(self, x: torch.Tensor, causal: bool = False) -> torch.Tensor:
-        B, N, D = x.shape
-        q, k, v = self.qkv(x).chunk(3, dim=-1)  # 3 x (B, N, D)
-        if self.bias_k is not None:
-            k = torch.cat([k, self.bias_k.expand(B, 1, D)], dim=1)  # (B, N+1, D)
-            v = torch.cat([v, self.bias_v.expand(B, 1, D)], dim=1)  # (B, N+1, D)
-        q, k, v = (t.unflatten(-1, (self.heads, -1)).transpose(1, 2).contiguous() for t in (q, k, v))  # (B, H, N, d)
+        q, k, v = (t.contiguous() for t in split_heads(self, x))  # (B, H, N, d) each
         out = F.scaled_dot_product_attention(q, k, v)  # (B, H, N, d)
         return self.proj(out.transpose(1, 2).flatten(2))  # (B, N, D)
 
@@ -62,12 +67,7 @@ class ExplicitAttention(Attention):
     """Attention written out: the (B, H, N, N) scores are materialised."""
 
     def forward(self, x: torch.Tensor, causal: bool = False) -> torch.Tensor:
-        B, N, D = x.shape
-        q, k, v = self.qkv(x).chunk(3, dim=-1)  # 3 x (B, N, D)
-        if self.bias_k is not None:
-            k = torch.cat([k, self.bias_k.expand(B, 1, D)], dim=1)  # (B, N+1, D)
-            v = torch.cat([v, self.bias_v.expand(B, 1, D)], dim=1)  # (B, N+1, D)
-        q, k, v = (t.unflatten(-1, (self.heads, -1)).transpose(1, 2) for t in (q, k, v))  # (B, H, N, d)
+        q, k, v = split_heads(self, x)  # (B, H, N, d) each
         scores = (q @ k.transpose(-2, -1)) / math.sqrt(q.shape[-1])  # (B, H, N, N+1)
         out = scores.softmax(-1) @ v  # (B, H, N, d)
         return self.proj(out.transpose(1, 2).flatten(2))  # (B, N, D)

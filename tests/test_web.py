@@ -90,13 +90,19 @@ def test_drop_a_picture_and_see_matches_with_previews(server, browser):
     assert "results (image query)" in page.text_content("#message")
 
 
-def test_type_text_and_hear_the_matching_sounds(server, browser):
-    url, _ = server
+def open_with_token(browser, url):
+    """A page of the search UI, its token already in session storage, once the index status has loaded."""
     page = browser.new_page()
     page.goto(url + "/")
     page.evaluate(f"sessionStorage.setItem('bindcore-token', '{TOKEN}')")
     page.reload()
     page.wait_for_function("document.getElementById('status').textContent.includes('items indexed')")
+    return page
+
+
+def test_type_text_and_hear_the_matching_sounds(server, browser):
+    url, _ = server
+    page = open_with_token(browser, url)
     page.select_option("#target", "audio")
     page.fill("#text-query", "a bird singing")
     page.click("#text-form button")
@@ -107,11 +113,7 @@ def test_type_text_and_hear_the_matching_sounds(server, browser):
 
 def test_an_unreadable_file_shows_the_servers_message(server, browser, tmp_path):
     url, _ = server
-    page = browser.new_page()
-    page.goto(url + "/")
-    page.evaluate(f"sessionStorage.setItem('bindcore-token', '{TOKEN}')")
-    page.reload()
-    page.wait_for_function("document.getElementById('status').textContent.includes('items indexed')")
+    page = open_with_token(browser, url)
     broken = tmp_path / "broken.wav"
     broken.write_bytes(b"RIFF not a wave")
     page.set_input_files("#file", str(broken))

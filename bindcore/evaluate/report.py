@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
+from bindcore.atomic import write_atomic
 from bindcore.evaluate.markdown import to_markdown
 
 JSON_FILE, MARKDOWN_FILE = "eval.json", "eval.md"
-
-
-def _write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def write_report(results: dict[str, Any], out_dir: str | os.PathLike, *, plots: bool = True) -> list[Path]:
@@ -34,8 +27,8 @@ def write_report(results: dict[str, Any], out_dir: str | os.PathLike, *, plots: 
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _write_text(out / JSON_FILE, json.dumps(results, indent=2) + "\n")
-    _write_text(out / MARKDOWN_FILE, to_markdown(results))
+    write_atomic(out / JSON_FILE, json.dumps(results, indent=2) + "\n")
+    write_atomic(out / MARKDOWN_FILE, to_markdown(results))
     written = [out / JSON_FILE, out / MARKDOWN_FILE]
     if plots:
         try:

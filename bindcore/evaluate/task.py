@@ -10,7 +10,8 @@ from typing import Any
 
 import torch
 
-from bindcore.evaluate.report import JSON_FILE, MARKDOWN_FILE, _write_text
+from bindcore.atomic import write_atomic
+from bindcore.evaluate.report import JSON_FILE, MARKDOWN_FILE
 
 
 def evaluate_task(task, dataset, *, max_items: int = 1000, batch_size: int = 64, split: str = "test",
@@ -62,6 +63,6 @@ def write_task_report(results: dict[str, Any], out_dir: str | os.PathLike) -> li
     """Writes eval.json and eval.md of a task head into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _write_text(out / JSON_FILE, json.dumps(results, indent=2) + "\n")
-    _write_text(out / MARKDOWN_FILE, task_markdown(results))
+    write_atomic(out / JSON_FILE, json.dumps(results, indent=2) + "\n")
+    write_atomic(out / MARKDOWN_FILE, task_markdown(results))
     return [out / JSON_FILE, out / MARKDOWN_FILE]

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from bindcore.atomic import write_atomic
 from bindcore.errors import BindcoreError, InputError
 from bindcore.index import ann, store
 from bindcore.index.query import local_item, parse_query
@@ -298,7 +299,7 @@ class Index:
             ann.add(index, np.concatenate(new))
         if fresh or len(built_from) < len(chunks):
             ann.save(index, path)
-            store.write_atomic(sidecar, json.dumps({"chunks": chunks}).encode())
+            write_atomic(sidecar, json.dumps({"chunks": chunks}))
         self._ann[modality] = (index, chunks)
         return index
 

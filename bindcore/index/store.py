@@ -25,6 +25,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from bindcore.atomic import write_atomic
 from bindcore.errors import BindcoreError
 
 FORMAT = 1
@@ -57,23 +58,8 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return meta
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Writes ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_manifest(directory: Path, meta: dict[str, Any]) -> None:
-    write_atomic(directory / MANIFEST, (json.dumps(meta, indent=2) + "\n").encode())
+    write_atomic(directory / MANIFEST, json.dumps(meta, indent=2) + "\n")
 
 
 @dataclass
