@@ -16,8 +16,8 @@ from bindcore.evaluate import EvaluationError, evaluate, to_markdown, write_repo
 from bindcore.evaluate import metrics
 from bindcore.train.config import EvalConfig
 
-KEYS = {"zero_shot", "chance", "retrieval", "compositional", "compositional_gap", "composed", "confusion",
-        "similarity", "items", "split"}
+KEYS = {"zero_shot", "chance", "retrieval", "compositional", "compositional_gap", "composed", "composed_scenes",
+        "composed_scenes_task", "confusion", "similarity", "items", "split"}
 METRIC_KEYS = {"R@1", "R@5", "R@10", "median_rank"}
 TINY = {"embed_dim": 32, "modalities": {
     "image": {"width": 32, "blocks": 1, "heads": 2, "image_size": 32, "patch_size": 8},

@@ -1,4 +1,5 @@
-"""Evaluation: zero-shot classification, cross-modal retrieval, the compositional probe and composed queries.
+"""Evaluation: zero-shot classification, cross-modal retrieval, the compositional probe and composed queries
+(on the same item, and on multi-object scenes where the dataset offers ``composed_retrieval``).
 
 Example:
     >>> from bindcore.evaluate import evaluate, write_report  # doctest: +SKIP
@@ -8,9 +9,10 @@ Example:
 
 from bindcore.evaluate.errors import EvaluationError
 from bindcore.evaluate.markdown import to_markdown
-from bindcore.evaluate.protocol import EvalDataset, HasCaptionSwaps, HasTasksByModality
+from bindcore.evaluate.protocol import (ComposedTask, EvalDataset, HasCaptionSwaps, HasComposedRetrieval,
+                                        HasTasksByModality)
 from bindcore.evaluate.report import write_report
 from bindcore.evaluate.run import evaluate
 
-__all__ = ["EvalDataset", "EvaluationError", "HasCaptionSwaps", "HasTasksByModality", "evaluate", "to_markdown",
-           "write_report"]
+__all__ = ["ComposedTask", "EvalDataset", "EvaluationError", "HasCaptionSwaps", "HasComposedRetrieval",
+           "HasTasksByModality", "evaluate", "to_markdown", "write_report"]

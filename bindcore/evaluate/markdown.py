@@ -51,6 +51,20 @@ def composed_table(results: dict[str, Any]) -> str:
     return table(["query", "target", "R@1", "R@5", "R@10", "median rank"], rows, left=2)
 
 
+def composed_scenes_table(results: dict[str, Any]) -> str:
+    """Composed queries on multi-object scenes beside each single part, per target."""
+    rows = [[query, t, str(m["queries"]), _num(m["recall@10"]), _num(m["precision@10"]), _num(m["hit@1"]),
+             _num(m["mAP"])] for targets in results["composed_scenes"].values() for t, queries in targets.items()
+            for query, m in queries.items()]
+    text = table(["query", "target", "queries", "recall@10", "precision@10", "hit@1", "mAP"], rows, left=2)
+    task = results.get("composed_scenes_task") or {}
+    if task:
+        text = (f"{task['description']} {task['queries']} queries, {task['gallery']} gallery items, "
+                f"{task['relevant_per_query']:.1f} relevant per query (chance recall@10 "
+                f"{task['chance_recall@10']:.3f}).\n\n" + text)
+    return text
+
+
 def similarity_table(results: dict[str, Any]) -> str:
     """Mean cosine between the embeddings of the same item in two modalities."""
     names = list(results.get("similarity", {}))
@@ -65,7 +79,9 @@ def to_markdown(results: dict[str, Any]) -> str:
         ("Zero-shot top-1 accuracy", results["zero_shot"], zero_shot_table),
         ("Retrieval (item i of the query finds item i of the target)", results["retrieval"], retrieval_table),
         ("Compositional probe (true caption vs attributes swapped)", results["compositional"], compositional_table),
-        ("Composed queries (normalised sum of two modalities)", results["composed"], composed_table),
+        ("Composed queries, same item (item i's a + b retrieve item i)", results["composed"], composed_table),
+        ("Composed queries on multi-object scenes (object A in a + object B in b retrieve the scenes holding both)",
+         results.get("composed_scenes"), composed_scenes_table),
         ("Mean cosine of paired items", results.get("similarity"), similarity_table),
     ]
     for title, present, render in sections:

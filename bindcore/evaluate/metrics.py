@@ -90,3 +90,41 @@ def swap_preference(z: torch.Tensor, true: torch.Tensor, swapped: torch.Tensor) 
     z = F.normalize(z.float(), dim=-1)  # (N, E)
     gap = (z * F.normalize(true.float(), dim=-1)).sum(-1) - (z * F.normalize(swapped.float(), dim=-1)).sum(-1)  # (N,)
     return float((gap > 0).float().mean()), float(gap.mean())
+
+
+def relevance_metrics(query: torch.Tensor, gallery: torch.Tensor, relevant: Sequence[Sequence[int]],
+                      ks: Sequence[int] = KS) -> dict[str, float]:
+    """Retrieval of a set of relevant gallery items per query, averaged over the queries.
+
+    A relevant item's rank is 1 + the relevant items ranked above it + every non-relevant item scoring at least
+    as high (ties count against the query, as in :func:`retrieval_ranks`).
+
+    Args:
+        query: (M, E) embeddings.
+        gallery: (N, E) embeddings.
+        relevant: for each query, the gallery indices it should retrieve (at least one each).
+
+    Returns:
+        {"recall@k": mean fraction of the relevant items in the top k, "precision@k": mean fraction of the top k
+        that is relevant, "hit@k": fraction of queries with a relevant item in the top k (for each k),
+        "mAP": mean average precision}.
+    """
+    sim = F.normalize(query.float(), dim=-1) @ F.normalize(gallery.float(), dim=-1).T  # (M, N)
+    recall, hit, top, precision = torch.zeros(len(ks)), torch.zeros(len(ks)), torch.zeros(len(ks)), 0.0
+    for q, indices in enumerate(relevant):
+        mask = torch.zeros(sim.shape[1], dtype=torch.bool)
+        mask[list(indices)] = True
+        scores = sim[q, mask].sort(descending=True).values  # (R,) relevant scores, best first
+        others = sim[q, ~mask]  # (N - R,)
+        ranks = 1 + torch.arange(len(scores)) + (others.unsqueeze(0) >= scores.unsqueeze(1)).sum(1)  # (R,)
+        within = torch.stack([(ranks <= k).float() for k in ks])  # (K, R)
+        recall += within.mean(1)
+        top += within.sum(1) / torch.tensor(ks, dtype=torch.float)
+        hit += within.amax(1)
+        precision += float(((1 + torch.arange(len(ranks))) / ranks).mean())
+    m = max(len(relevant), 1)
+    out = {f"recall@{k}": float(recall[i]) / m for i, k in enumerate(ks)}
+    out.update({f"precision@{k}": float(top[i]) / m for i, k in enumerate(ks)})
+    out.update({f"hit@{k}": float(hit[i]) / m for i, k in enumerate(ks)})
+    out["mAP"] = precision / m
+    return out

@@ -1,11 +1,14 @@
 """The evaluation protocol a dataset may offer, and the helpers that read it duck-typed.
 
 A dataset needs no base class: any map-style dataset whose items are mappings works for retrieval. Zero-shot
-classification and the compositional probe use the optional members documented in :class:`EvalDataset`.
+classification, the compositional probe and composed queries on multi-object scenes use the optional members
+documented in :class:`EvalDataset`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any, Mapping, Optional, Protocol, Sequence, runtime_checkable
 
 from bindcore.evaluate.errors import EvaluationError
@@ -24,8 +27,9 @@ class EvalDataset(Protocol):
     value is missing (or None) in an item is skipped for that item. Keys starting with "_" are metadata.
 
     Required for any evaluation: ``__len__`` and ``__getitem__`` (map-style). Required for zero-shot
-    classification: ``zero_shot_tasks``. Optional: ``tasks_by_modality`` and ``caption_with_swap``
-    (see :class:`HasTasksByModality` and :class:`HasCaptionSwaps`).
+    classification: ``zero_shot_tasks``. Optional: ``tasks_by_modality``, ``caption_with_swap`` and
+    ``composed_retrieval`` (see :class:`HasTasksByModality`, :class:`HasCaptionSwaps` and
+    :class:`HasComposedRetrieval`).
     """
 
     def __len__(self) -> int:
@@ -63,6 +67,43 @@ class HasCaptionSwaps(Protocol):
 
         Both are raw items of the prompt modality. The probe asks whether an item's embedding is closer to
         the true caption than to the swapped one.
+        """
+
+
+@dataclass
+class ComposedTask:
+    """A composed-retrieval task: two parts per query, a gallery of multi-object items, the relevant items.
+
+    Attributes:
+        parts: one (part A, part B) per query; each part is a mapping {modality: raw item} of one object
+            alone, in every modality the dataset renders. Pair (a, b) of ``eval.compose`` queries with part A
+            in modality a and part B in modality b.
+        gallery: the items to retrieve, each a mapping {modality: raw item} (e.g. two-object scenes).
+        relevant: for each query, the gallery indices it should retrieve (e.g. scenes holding both objects).
+        names: optional readable name of each query, e.g. "red circle + blue square".
+        description: optional sentence saying what makes a gallery item relevant.
+    """
+
+    parts: list[tuple[Mapping[str, Any], Mapping[str, Any]]]
+    gallery: list[Mapping[str, Any]]
+    relevant: list[list[int]]
+    names: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+@runtime_checkable
+class HasComposedRetrieval(Protocol):
+    """Optional: composed queries on multi-object items (one object in one modality + another in another)."""
+
+    def composed_retrieval(self, modalities: Sequence[str], max_gallery: int) -> Optional[ComposedTask]:
+        """The split's composed-retrieval task, rendered in those of ``modalities`` the dataset can render.
+
+        Args:
+            modalities: the evaluated modalities (parts and gallery items may hold a subset of them).
+            max_gallery: the most gallery items to return (``eval.max_items``).
+
+        Returns:
+            A :class:`ComposedTask`, or None when the split offers none.
         """
 
 
@@ -128,3 +169,35 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b)
     except (TypeError, ValueError, RuntimeError):
         return False
+
+
+def composed_task(dataset: Any, modalities: Sequence[str], max_gallery: int) -> Optional[ComposedTask]:
+    """The dataset's composed-retrieval task, checked for shape, or None when it offers none.
+
+    Raises:
+        EvaluationError: the task is malformed (naming the dataset and what is wrong).
+    """
+    method = getattr(dataset, "composed_retrieval", None)
+    if not callable(method):
+        return None
+    task = method(list(modalities), max_gallery)
+    if task is None:
+        return None
+    where = f"{type(dataset).__name__}.composed_retrieval()"
+    if not isinstance(task, ComposedTask):
+        raise EvaluationError(f"{where} must return a bindcore.evaluate.protocol.ComposedTask or None, "
+                              f"got {type(task).__name__}")
+    if len(task.relevant) != len(task.parts) or (task.names and len(task.names) != len(task.parts)):
+        raise EvaluationError(f"{where}: {len(task.parts)} queries but {len(task.relevant)} relevant lists"
+                              + (f" and {len(task.names)} names" if task.names else "") + "; give one per query")
+    if not task.gallery or not all(isinstance(item, Mapping) for item in task.gallery):
+        raise EvaluationError(f"{where}: the gallery must be a non-empty list of mappings {{modality: raw item}}")
+    for q, (pair, indices) in enumerate(zip(task.parts, task.relevant)):
+        if len(pair) != 2 or not all(isinstance(part, Mapping) for part in pair):
+            raise EvaluationError(f"{where}: query {q} must be a pair (part A, part B) of mappings "
+                                  "{modality: raw item}")
+        if not indices or not all(isinstance(i, Integral) and 0 <= i < len(task.gallery) for i in indices):
+            raise EvaluationError(f"{where}: query {q} needs at least one relevant gallery index in "
+                                  f"[0, {len(task.gallery)}), got {list(indices)[:5]}")
+    task.relevant = [[int(i) for i in indices] for indices in task.relevant]
+    return task

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 from bindcore.evaluate.collect import embed_items, load_items
+from bindcore.evaluate.composed_scenes import composed_scenes
 from bindcore.evaluate.compositional import compositional
 from bindcore.evaluate.errors import EvaluationError
 from bindcore.evaluate.protocol import zero_shot_tasks
@@ -38,6 +39,11 @@ def check_pairs(pairs: Sequence[Sequence[str]], modalities: Sequence[str]) -> li
 def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: Optional[bool] = None) -> dict[str, Any]:
     """Evaluates a model on a dataset split: zero-shot, retrieval, compositional probe, composed queries.
 
+    Composed queries are measured twice for each ``cfg.compose`` pair (a, b): on the same item ("composed":
+    item i's a and b retrieve item i) and, where the dataset (else the probe dataset) offers
+    ``composed_retrieval``, on multi-object scenes ("composed_scenes": one object in a plus another in b
+    retrieve the scenes holding both; see :mod:`bindcore.evaluate.composed_scenes`).
+
     Embeds the first ``cfg.max_items`` items once per evaluated modality (items without a raw value for a
     modality are skipped for it); class prompts and captions are embedded by ``cfg.prompts``. Zero-shot
     and the compositional probe need ``cfg.prompts`` and skip the prompt modality itself; without it they
@@ -56,6 +62,9 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
         "retrieval": {query: {target: {"R@1", "R@5", "R@10", "median_rank"}}},
         "compositional": {modality: accuracy}, "compositional_gap": {modality: mean cosine gap},
         "composed": {"a+b": {target: {"a+b" | "a" | "b": retrieval metrics}}},
+        "composed_scenes": {"a+b": {target: {"a+b" | "a" | "b": {"recall@k", "precision@k", "hit@k", "mAP",
+        "queries"}}}},
+        "composed_scenes_task": {"queries", "gallery", "relevant_per_query", "chance_recall@10", "description"},
         "confusion": {modality: {task: {"classes": [...], "matrix": [[true x predicted counts]]}}},
         "similarity": {a: {b: mean cosine of the same item in a and b}}, "items": n, "split": name}.
 
@@ -84,6 +93,13 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
             probe_embedded = embed_items(model, probe_items, others, batch_size=cfg.batch_size, progress=progress)
         swap_acc, swap_gap = compositional(model, probe, probe_items, probe_embedded, others, cfg.prompts,
                                            batch_size=cfg.batch_size, progress=progress)
+    scenes, scenes_task = {}, {}
+    for source in (dataset, probe_dataset):
+        if pairs and source is not None and callable(getattr(source, "composed_retrieval", None)):
+            scenes, scenes_task = composed_scenes(model, source, pairs, names, max_gallery=cfg.max_items,
+                                                  batch_size=cfg.batch_size, progress=progress)
+            break
     return {"zero_shot": accuracy, "chance": chance, "retrieval": retrieval(embedded),
             "compositional": swap_acc, "compositional_gap": swap_gap, "composed": composed(embedded, pairs),
+            "composed_scenes": scenes, "composed_scenes_task": scenes_task,
             "confusion": confusion, "similarity": similarity(embedded), "items": len(items), "split": cfg.split}

@@ -7,6 +7,7 @@ import numpy as np
 from bindcore.errors import ConfigError
 
 from bindcore_shapeworld.captions import caption, caption_with_swap
+from bindcore_shapeworld.composition import composed_retrieval
 from bindcore_shapeworld.config import ShapeWorldConfig
 from bindcore_shapeworld.render_audio import render_audio
 from bindcore_shapeworld.render_depth import render_depth
@@ -34,7 +35,7 @@ class ShapeWorldDataset:
     Each item is {modality: raw item, "_labels": {...}, "_objects": [...], "_id": "split-i", "_holdout": bool}.
     Every rendering has its own generator seeded by (seed, split, i, stream), so choosing fewer modalities never
     changes the others. It offers bindcore's evaluation protocol (``bindcore.evaluate.protocol``):
-    ``zero_shot_tasks``, ``tasks_by_modality`` and ``caption_with_swap``.
+    ``zero_shot_tasks``, ``tasks_by_modality``, ``caption_with_swap`` and ``composed_retrieval``.
     """
 
     def __init__(self, cfg: ShapeWorldConfig, split: str = "train"):
@@ -47,6 +48,11 @@ class ShapeWorldDataset:
 
     def __len__(self) -> int:
         return self.length
+
+    @property
+    def split_index(self) -> int:
+        """The split's number in the random streams."""
+        return SPLITS.index(self.split)
 
     def rng(self, index: int, stream: str) -> np.random.Generator:
         """The generator of one stream of item ``index``, reset; reused by the next call for that stream."""
@@ -88,6 +94,10 @@ class ShapeWorldDataset:
     def caption_with_swap(self, item: dict, attribute: str | None = None) -> tuple[str, str]:
         """Evaluation protocol: (true caption, attributes swapped); see :func:`~bindcore_shapeworld.caption_with_swap`."""
         return caption_with_swap(item, attribute)
+
+    def composed_retrieval(self, modalities, max_gallery: int):
+        """Evaluation protocol: object A + object B -> two-object scenes holding both; see :mod:`~bindcore_shapeworld.composition`."""
+        return composed_retrieval(self, modalities, max_gallery)
 
 
 def build(cfg: ShapeWorldConfig, split: str) -> ShapeWorldDataset:
