@@ -22,6 +22,7 @@ import yaml
 
 from bindcore.errors import CheckpointError, ConfigError
 from bindcore.model import BindModel, build_model, warn_untrained
+from bindcore.versioned_json import read_versioned_json
 
 FORMAT = 1
 META_FILE = "bindcore.json"
@@ -99,16 +100,8 @@ def save_model(model: BindModel, directory: str | os.PathLike) -> Path:
 
 def read_meta(directory: str | os.PathLike) -> dict[str, Any]:
     """Reads bindcore.json of a model directory."""
-    path = Path(directory) / META_FILE
-    try:
-        meta = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise CheckpointError(f"{directory} is not a bindcore model directory (no {META_FILE})") from None
-    except json.JSONDecodeError as exc:
-        raise CheckpointError(f"{path} is corrupt: {exc}") from None
-    if meta.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: unsupported format {meta.get('format')!r} (this bindcore reads format {FORMAT})")
-    return meta
+    return read_versioned_json(Path(directory) / META_FILE, FORMAT, CheckpointError,
+                               f"{directory} is not a bindcore model directory (no {META_FILE})")
 
 
 def load_state(module: torch.nn.Module, state: dict[str, torch.Tensor], what: str) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 
 from bindcore.atomic import write_atomic
 from bindcore.errors import BindcoreError
+from bindcore.versioned_json import read_versioned_json
 
 FORMAT = 1
 MANIFEST = "index.json"
@@ -46,16 +47,8 @@ def is_index_dir(path: str | os.PathLike) -> bool:
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     """index.json of an index directory."""
-    path = directory / MANIFEST
-    try:
-        meta = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise IndexStoreError(f"{directory} is not a bindcore index (no {MANIFEST}); build one with `bindcore index build`") from None
-    except json.JSONDecodeError as exc:
-        raise IndexStoreError(f"{path} is corrupt: {exc}") from None
-    if meta.get("format") != FORMAT:
-        raise IndexStoreError(f"{path}: unsupported index format {meta.get('format')!r} (this bindcore reads {FORMAT})")
-    return meta
+    return read_versioned_json(directory / MANIFEST, FORMAT, IndexStoreError,
+                               f"{directory} is not a bindcore index (no {MANIFEST}); build one with `bindcore index build`")
 
 
 def write_manifest(directory: Path, meta: dict[str, Any]) -> None:
