@@ -4,6 +4,7 @@ Run:
     .venv/bin/python benchmarks/startup.py --workdir /tmp/ibh            # ~10 GB under /tmp/ibh, kept for reuse
     .venv/bin/python benchmarks/startup.py --workdir /tmp/ibh --repeats 1
     .venv/bin/python benchmarks/startup.py --quick --workdir /tmp/x      # small ImageBind sizes (seconds)
+    .venv/bin/python benchmarks/startup.py --workdir /tmp/ibh --repeats 1 --low-memory   # also with low_memory=True
 
 The first run writes a random checkpoint in Meta's layout (``imagebind_random.pth``, 4.8 GB) and converts
 it with ``python -m bindcore convert imagebind`` into ``WORKDIR/model`` (another 4.8 GB); later runs reuse
@@ -13,7 +14,12 @@ RSS, ``ru_maxrss`` from ``os.wait4``, is its own) and is repeated ``--repeats`` 
 - ``import torch``, ``import bindcore``, ``bindcore --help`` (the last two also as time beyond importing torch);
 - ``python -c`` that runs ``bindcore.load_model(DIR, modalities=[m])`` and embeds one item
   (a 5 s 44.1 kHz WAV, one caption, one 640x480 PNG), printing its own phase times;
-- the same through ``bindcore embed --model DIR m:ITEM -o out.npy``.
+- the same through ``bindcore embed --model DIR m:ITEM -o out.npy`` (whose default is low-memory paging:
+  memory-mapped weights released after each module runs, bindcore/weight_paging.py);
+- with ``--low-memory``, both again in the other mode (``load_model(..., low_memory=True)``,
+  ``bindcore embed --no-low-memory``), and a "second pass" table: a child embeds the same item twice, so the
+  second pass shows what mapping the released pages back costs (CPU s measured inside the child with
+  ``time.process_time``).
 
 "peak RSS" is the child's ``ru_maxrss`` as its parent sees it (``os.wait4``), which includes the process's exit:
 exiting a process that imported torch 2.14.1+cu130 adds about 120 MiB to it (``python -c "import torch"``:
@@ -45,10 +51,14 @@ CASES = ("audio", "text", "image")
 TARGET_MIB = {"audio": 1024, "text": 1024, "image": 4096}
 COLUMNS = ["command", "wall s (median)", "wall s (each run)", "CPU s (median)", "beyond import torch: wall s",
            "beyond import torch: CPU s", "peak RSS (MiB)", "target"]
-PHASE_COLUMNS = ["tree", "modality", "import torch s", "imports s", "load_model s", "embed s", "RSS after load (MiB)", "peak RSS before exit (MiB)",
-                 "weights file (MiB)"]
+PHASE_COLUMNS = ["tree", "modality", "weights", "import torch s", "imports s", "load_model s", "embed s", "embed CPU s",
+                 "RSS after load (MiB)", "peak RSS before exit (MiB)", "weights file (MiB)"]
+PASS_COLUMNS = ["modality", "weights", "1st embed CPU s", "2nd embed CPU s", "2nd embed CPU s - resident's", "2nd embed wall s",
+                "peak RSS after 1st (MiB)", "peak RSS after 2nd (MiB)", "same embedding twice"]
+MODES = ("resident", "low_memory")  # load_model's default first; `bindcore embed` defaults to low_memory
 
-# A child that loads one modality and embeds one item, timing its phases (printed as one JSON line).
+# A child that loads one modality and embeds one item PASSES times, timing its phases (printed as one JSON line).
+# argv: model dir, modality, item, "resident" or "low_memory", passes.
 CHILD = """
 import json, resource, sys, time
 t_start = time.perf_counter()
@@ -56,14 +66,20 @@ import torch
 t0 = time.perf_counter()
 import bindcore
 t1 = time.perf_counter()
-model = bindcore.load_model(sys.argv[1], modalities=[sys.argv[2]])
+model = bindcore.load_model(sys.argv[1], modalities=[sys.argv[2]], low_memory=sys.argv[4] == "low_memory")
 t2 = time.perf_counter()
 rss_load = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize() / 2**20
-z = model.embed({sys.argv[2]: [sys.argv[3]]}, progress=False)[sys.argv[2]]
-t3 = time.perf_counter()
-assert z.shape[0] == 1
-print(json.dumps({"torch": t0 - t_start, "imports": t1 - t0, "load": t2 - t1, "embed": t3 - t2, "rss_load": rss_load,
-                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+walls, cpus, peaks, zs = [], [], [], []
+for _ in range(int(sys.argv[5])):
+    w, c = time.perf_counter(), time.process_time()
+    zs.append(model.embed({sys.argv[2]: [sys.argv[3]]}, progress=False)[sys.argv[2]])
+    walls.append(time.perf_counter() - w)
+    cpus.append(time.process_time() - c)
+    peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+assert zs[0].shape[0] == 1
+print(json.dumps({"torch": t0 - t_start, "imports": t1 - t0, "load": t2 - t1, "embed": walls[0], "embed_cpu": cpus[0],
+                  "rss_load": rss_load, "peak": peaks[-1], "walls": walls, "cpus": cpus, "peaks": peaks,
+                  "same": all(torch.equal(z, zs[0]) for z in zs)}))
 """
 
 
@@ -168,10 +184,11 @@ def row(command: str, walls: list[float], peaks: list[float], cpus: list[float],
 
 
 def measure(model_dir: Path, inputs: dict[str, str], repeats: int, modalities: list[str],
-            envs: dict[str, dict[str, str]]) -> tuple[list[dict], list[dict]]:
-    """Rows of the startup table and of the per-phase table (each labelled with its environment)."""
+            envs: dict[str, dict[str, str]], modes: list[str]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Rows of the startup table, of the per-phase table (each labelled with its environment) and, with more
+    than one weights mode, of the second-pass table (this checkout only)."""
     py, cli = sys.executable, [sys.executable, "-m", "bindcore"]
-    rows, phases = [], []
+    rows, phases, passes = [], [], []
     torch_s = {}
     commands = [("python -c 'import torch'", [py, "-c", "import torch"], "(reference)", None),
                 ("python -c 'import bindcore' (imports no torch)", [py, "-c", "import bindcore"], "< 1 s beyond torch", None),
@@ -179,12 +196,31 @@ def measure(model_dir: Path, inputs: dict[str, str], repeats: int, modalities: l
                 ("bindcore --help", [*cli, "--help"], "< 1 s beyond torch", None)]
     for name in modalities:
         target = f"<= 4 s, <= {TARGET_MIB[name] // 1024} GB"
-        commands.append((f"python -c: load_model(dir, modalities=['{name}']) + embed 1 {name}",
-                         [py, "-c", CHILD, str(model_dir), name, inputs[name]], target, name))
         out = model_dir.parent / "inputs" / f"out_{name}.npz"
-        commands.append((f"bindcore embed --model DIR {name}:ITEM -o out.npz",
-                         [*cli, "embed", "--model", str(model_dir), f"{name}:{inputs[name]}", "-o", str(out)], target, None))
+        for mode in modes:
+            low = ", low_memory=True" if mode == "low_memory" else ""
+            commands.append((f"python -c: load_model(dir, modalities=['{name}']{low}) + embed 1 {name}",
+                             [py, "-c", CHILD, str(model_dir), name, inputs[name], mode, "1"], target, (name, mode)))
+        for flag in ([] if len(modes) == 1 else ["--no-low-memory"]) + [""]:
+            commands.append((f"bindcore embed {flag + ' ' if flag else ''}--model DIR {name}:ITEM -o out.npz",
+                             [*cli, "embed", *flag.split(), "--model", str(model_dir), f"{name}:{inputs[name]}",
+                              "-o", str(out)], target, None))
     weights = json.loads((model_dir / "bindcore.json").read_text())["modalities"]
+    if len(modes) > 1:  # the same item embedded twice in one process, alternating the modes
+        for _ in range(repeats):
+            for name in modalities:
+                for mode in modes:
+                    got = json.loads(run_once([py, "-c", CHILD, str(model_dir), name, inputs[name], mode, "2"],
+                                              envs["after"])[3].strip().splitlines()[-1])
+                    resident = next((p["2nd embed CPU s"] for p in reversed(passes)
+                                     if p["modality"] == name and p["weights"] == "resident"), None)
+                    passes.append({"modality": name, "weights": mode, "1st embed CPU s": got["cpus"][0],
+                                   "2nd embed CPU s": got["cpus"][1],
+                                   "2nd embed CPU s - resident's": "" if mode == "resident" or resident is None
+                                   else got["cpus"][1] - resident,
+                                   "2nd embed wall s": got["walls"][1], "peak RSS after 1st (MiB)": got["peaks"][0],
+                                   "peak RSS after 2nd (MiB)": got["peaks"][1], "same embedding twice": got["same"]})
+                    print(markdown_table(passes[-1:], PASS_COLUMNS).splitlines()[-1], file=sys.stderr, flush=True)
     for label, cmd, target, phase_of in commands:
         for env, (walls, peaks, cpus, outs) in run_child(cmd, repeats, envs).items():
             if label.endswith("'import torch'"):
@@ -195,14 +231,15 @@ def measure(model_dir: Path, inputs: dict[str, str], repeats: int, modalities: l
             if phase_of:
                 got = [json.loads(o.strip().splitlines()[-1]) for o in outs]
                 med = {k: statistics.median(g[k] for g in got) for k in got[0]}
-                phases.append({"tree": env, "modality": phase_of, "import torch s": med["torch"],
+                phases.append({"tree": env, "modality": phase_of[0], "weights": phase_of[1], "import torch s": med["torch"],
                                "imports s": med["imports"], "load_model s": med["load"], "embed s": med["embed"],
-                               "RSS after load (MiB)": med["rss_load"], "peak RSS before exit (MiB)": med["peak"],
-                               "weights file (MiB)": (model_dir / weights[phase_of]["file"]).stat().st_size / MIB})
+                               "embed CPU s": med["embed_cpu"], "RSS after load (MiB)": med["rss_load"],
+                               "peak RSS before exit (MiB)": med["peak"],
+                               "weights file (MiB)": (model_dir / weights[phase_of[0]]["file"]).stat().st_size / MIB})
     order = list(envs)
     rows.sort(key=lambda r: order.index(r["tree"]))
     phases.sort(key=lambda r: order.index(r["tree"]))
-    return rows, phases
+    return rows, phases, passes
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -213,6 +250,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--modalities", default=",".join(CASES), help="which of audio,text,image to time")
     p.add_argument("--no-bytecode-cache", action="store_true",
                    help="leave PYTHONDONTWRITEBYTECODE as set (sources compiled in every child)")
+    p.add_argument("--low-memory", action="store_true",
+                   help="also time load_model(..., low_memory=True) and `bindcore embed --no-low-memory`, and embed the "
+                        "same item twice in one process per mode (the cost of mapping released weights back)")
     p.add_argument("--baseline-tree", type=Path, default=None,
                    help="an exported older checkout (git archive COMMIT | tar -x -C DIR) timed alternately as 'before'")
     return p.parse_args(argv)
@@ -220,6 +260,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    if args.low_memory and args.baseline_tree:
+        raise SystemExit("--low-memory times this checkout only (an older tree has no low_memory): drop --baseline-tree")
     workdir = Path(args.workdir)
     model_dir = prepare(workdir, args.quick)
     inputs = write_inputs(workdir)
@@ -232,12 +274,17 @@ def main(argv=None) -> None:
         print(f"\nbefore = {args.baseline_tree} first on PYTHONPATH (its bindcore and plugins); after = this checkout; "
               "each command alternates between them")
     start = time.perf_counter()
-    rows, phases = measure(model_dir, inputs, args.repeats, [m for m in args.modalities.split(",") if m], envs)
+    modes = list(MODES) if args.low_memory else ["resident"]  # python -c modes
+    rows, phases, passes = measure(model_dir, inputs, args.repeats, [m for m in args.modalities.split(",") if m], envs,
+                                   modes)
     label = "imagebind (quick sizes)" if args.quick else "imagebind_huge"
     print(f"\n## Time to first embedding, {label} (fresh processes, median of {args.repeats}; peak RSS = the largest)\n")
     print(markdown_table(rows, ["tree", *COLUMNS]))
     print("\n## Phases inside the python -c child (median)\n")
     print(markdown_table(phases, PHASE_COLUMNS))
+    if passes:
+        print("\n## The same item embedded twice in one process (python -c child; CPU s from time.process_time)\n")
+        print(markdown_table(passes, PASS_COLUMNS))
     print(f"\n(measured in {time.perf_counter() - start:.0f} s)")
 
 

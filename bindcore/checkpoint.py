@@ -141,7 +141,7 @@ def load_weights(model: BindModel, directory: Path, meta: dict[str, Any], *, dev
 
 
 def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None, seed: int | None = None,
-               host=None, device: str | torch.device = "cpu") -> BindModel:
+               host=None, device: str | torch.device = "cpu", low_memory: bool = False) -> BindModel:
     """Loads a saved model directory, or builds a preset with random weights.
 
     Args:
@@ -150,6 +150,11 @@ def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None
         seed: initialisation seed for a preset.
         host: the PluginHost (default: the process's).
         device: where the weights go.
+        low_memory: inference only: release each module's memory-mapped weights from the process after it
+            runs, so resident memory holds about one module's weights instead of all of them (the next pass
+            maps them back from the page cache). The weights get requires_grad=False, and training, or
+            weights written in place, raise WeightPagingError (bindcore/weight_paging.py). Needs a model
+            directory on the CPU under Linux; otherwise a warning says it has no effect.
 
     Raises:
         CheckpointError: the directory is corrupt or needs plugins that are not installed.
@@ -172,7 +177,7 @@ def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None
                                   "a run directory holds one under checkpoint/")
         model = build_model(str(source), modalities=modalities, host=host, seed=seed, device=device)
         warn_untrained(str(source))
-        return model.eval()
+        return _page_weights(model.eval(), str(source)) if low_memory else model.eval()
     meta = read_meta(path)
     if modalities is not None:
         from bindcore.registry import did_you_mean
@@ -196,4 +201,13 @@ def load_model(source: str | os.PathLike, *, modalities: list[str] | None = None
     except ConfigError as exc:
         raise CheckpointError(f"{path}: the saved config does not validate with the installed plugins: {exc}") from None
     load_weights(model, path, meta, device=device)
-    return model.eval()
+    return _page_weights(model.eval(), str(path)) if low_memory else model.eval()
+
+
+def _page_weights(model: BindModel, what: str) -> BindModel:
+    """Registers low-memory weight paging on each modality (see bindcore.weight_paging)."""
+    from bindcore.weight_paging import enable_weight_paging
+
+    for name, modality in model.modalities.items():
+        enable_weight_paging(modality, f"{what} ({name})")
+    return model

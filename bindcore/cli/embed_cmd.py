@@ -28,6 +28,10 @@ def add_arguments(p):
                    help="raise: stop at the first bad item (exit 1); skip: report and continue (exit 3)")
     p.add_argument("--seed", type=int, default=None, help="initialisation seed when --model is a preset")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--low-memory", action=argparse.BooleanOptionalAction, default=None,
+                   help="release each module's memory-mapped weights after it runs, so resident memory holds about one "
+                        "module's weights; each later batch maps them back from the page cache (a fraction of a CPU second "
+                        "per batch, docs/performance.md). Default: on for a model directory on the CPU under Linux")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="force the progress bar on or off")
 
 
@@ -51,6 +55,15 @@ def collect(items: list[str], manifests: list[str]) -> tuple[dict[str, list], di
     return inputs, ids
 
 
+def default_low_memory(model: str, device: str) -> bool:
+    """Low-memory paging by default where weights are memory-mapped: a model directory on the CPU under Linux."""
+    from bindcore.checkpoint import is_model_dir
+
+    path = Path(model)
+    return (sys.platform.startswith("linux") and str(device).split(":")[0] == "cpu"
+            and (is_model_dir(path) or is_model_dir(path / "checkpoint")))
+
+
 class UsageError(BindcoreError):
     """A command-line mistake (exit code 2)."""
 
@@ -69,7 +82,8 @@ def run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        model = load_model(args.model, modalities=list(inputs), seed=args.seed, device=args.device)
+        low_memory = default_low_memory(args.model, args.device) if args.low_memory is None else args.low_memory
+        model = load_model(args.model, modalities=list(inputs), seed=args.seed, device=args.device, low_memory=low_memory)
         for name in inputs:
             model.modality(name)
         failures, forward_s, start = 0, 0.0, time.perf_counter()
