@@ -2,7 +2,7 @@
 
     python benchmarks/emergent_vs_direct.py                 # trains both runs if needed, prints the table
     python benchmarks/emergent_vs_direct.py --retrain       # retrain even if the run directories exist
-    python benchmarks/emergent_vs_direct.py --long          # the 1500-step anchor, then both bind runs from it
+    python benchmarks/emergent_vs_direct.py --long          # the 3000-step anchor, then both bind runs from it
 
 Runs configs/train/quickstart.yaml (stage 2 binds audio, depth, thermal and imu to the frozen *image*
 encoder: their text zero-shot accuracy is emergent) and configs/train/quickstart_text_direct.yaml
@@ -10,9 +10,11 @@ encoder: their text zero-shot accuracy is emergent) and configs/train/quickstart
 modality and task, both accuracies, their ratio and chance, plus image -> text zero-shot and the
 compositional probe of the quickstart run. Reads each run's eval.json; prints Markdown.
 
-With ``--long``: configs/train/shapeworld_anchor.yaml trains the image-text anchor for 1500 steps, then
-configs/train/shapeworld_bind_emergent.yaml and shapeworld_bind_direct.yaml start from it and bind the
-four modalities to the frozen image or text encoder (same steps).
+With ``--long``: configs/train/shapeworld_anchor.yaml trains the image-text anchor for 1500 steps on one-object
+scenes, configs/train/shapeworld_anchor_more.yaml continues it for 1500 steps with a quarter two-object scenes,
+then configs/train/shapeworld_bind_emergent.yaml and shapeworld_bind_direct.yaml start from it and bind the
+four modalities to the frozen image or text encoder (same steps). Run directories that hold an eval.json are
+reused unless ``--retrain``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RUNS = {"emergent": "configs/train/quickstart.yaml", "direct": "configs/train/quickstart_text_direct.yaml"}
-LONG_ANCHOR = "configs/train/shapeworld_anchor.yaml"
+LONG_ANCHOR = ("configs/train/shapeworld_anchor.yaml", "configs/train/shapeworld_anchor_more.yaml")
 LONG_RUNS = {"emergent": "configs/train/shapeworld_bind_emergent.yaml", "direct": "configs/train/shapeworld_bind_direct.yaml"}
 
 
@@ -51,11 +53,12 @@ def ensure_run(config: str, retrain: bool) -> tuple[dict, float | None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--retrain", action="store_true", help="train again even if the runs exist")
-    parser.add_argument("--long", action="store_true", help="the 1500-step anchor and two bind runs from it")
+    parser.add_argument("--long", action="store_true", help="the 3000-step anchor and two bind runs from it")
     args = parser.parse_args(argv)
     results, seconds = {}, {}
     if args.long:
-        _, seconds["anchor"] = ensure_run(LONG_ANCHOR, args.retrain)
+        for config in LONG_ANCHOR:
+            _, seconds[Path(config).stem] = ensure_run(config, args.retrain)
     for name, config in (LONG_RUNS if args.long else RUNS).items():
         results[name], seconds[name] = ensure_run(config, args.retrain)
     emergent, direct = results["emergent"], results["direct"]
