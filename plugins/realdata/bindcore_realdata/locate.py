@@ -24,19 +24,17 @@ def apt_hint(package: str) -> str:
 
 def require_file(path: Path, dataset: str, what: str, package: str, param: str) -> Path:
     """``path`` if it is a file, else a ConfigError naming the Debian package and the config param to override."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise ConfigError(f"{dataset}: {what} not found at {path}; {apt_hint(package)} "
-                          f"(or set params.{param} to where the file is)")
-    return path
+    return _require(Path(path).expanduser(), Path.is_file, "where the file is", dataset, what, package, param)
 
 
 def require_dir(path: Path, dataset: str, what: str, package: str, param: str) -> Path:
     """``path`` if it is a folder, else a ConfigError naming the Debian package and the config param."""
-    path = Path(path).expanduser()
-    if not path.is_dir():
-        raise ConfigError(f"{dataset}: {what} not found at {path}; {apt_hint(package)} "
-                          f"(or set params.{param} to the folder)")
+    return _require(Path(path).expanduser(), Path.is_dir, "the folder", dataset, what, package, param)
+
+
+def _require(path: Path, exists, place: str, dataset: str, what: str, package: str, param: str) -> Path:
+    if not exists(path):
+        raise ConfigError(f"{dataset}: {what} not found at {path}; {apt_hint(package)} (or set params.{param} to {place})")
     return path
 
 

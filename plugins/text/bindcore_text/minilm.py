@@ -18,8 +18,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from bindcore import InputError
 from bindcore.errors import PluginError
+
+from bindcore_text.preprocess import check_text
 
 MINILM_DIM = 384  # all-MiniLM-L6-v2 hidden size
 MINILM_MAX_TOKENS = 256  # the sentence-transformers maximum sequence length of this model
@@ -76,11 +77,7 @@ class MiniLMPreprocessor:
         return {**self.__dict__, "cache": {}}
 
     def __call__(self, raw: Any) -> torch.Tensor:
-        if not isinstance(raw, str):
-            raise InputError(f"a text item must be a str, got {type(raw).__name__}")
-        if not raw.strip():
-            raise InputError("the text is empty or only whitespace")
-        hit = self.cache.get(raw)
+        hit = self.cache.get(check_text(raw))
         if hit is None:
             hit = self.encode([raw])[0]  # (384,)
             if len(self.cache) >= self.cache_size:

@@ -19,6 +19,15 @@ _SPECIALS = r"<\|startoftext\|>|<\|endoftext\|>"
 _PATTERN_TAIL = r"""'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""
 
 
+def check_text(raw: Any) -> str:
+    """``raw`` if it is a non-blank string, else an InputError saying what it is."""
+    if not isinstance(raw, str):
+        raise InputError(f"a text item must be a str, got {type(raw).__name__}")
+    if not raw.strip():
+        raise InputError("the text is empty or only whitespace")
+    return raw
+
+
 @functools.lru_cache(maxsize=1)
 def clip_tokenizer():
     """The one shared open_clip SimpleTokenizer (CLIP BPE), with ImageBind's special-token spelling.
@@ -70,11 +79,7 @@ class TextPreprocessor:
         self.__init__(state["cfg"])
 
     def __call__(self, raw: Any) -> torch.Tensor:
-        if not isinstance(raw, str):
-            raise InputError(f"a text item must be a str, got {type(raw).__name__}")
-        if not raw.strip():
-            raise InputError("the text is empty or only whitespace")
-        body = self.tokenizer.encode(raw)
+        body = self.tokenizer.encode(check_text(raw))
         if not body:
             raise InputError("the text holds no tokens after cleaning (only control or invisible characters)")
         tok, n = self.tokenizer, self.cfg.context_length
