@@ -16,7 +16,7 @@ from bindcore.evaluate import EvaluationError, evaluate, to_markdown, write_repo
 from bindcore.evaluate import metrics
 from bindcore.train.config import EvalConfig
 
-KEYS = {"zero_shot", "chance", "retrieval", "compositional", "compositional_gap", "composed", "composed_scenes",
+KEYS = {"zero_shot", "zero_shot_holdout", "chance", "retrieval", "compositional", "compositional_gap", "composed", "composed_scenes",
         "composed_scenes_task", "confusion", "similarity", "items", "split"}
 METRIC_KEYS = {"R@1", "R@5", "R@10", "median_rank"}
 TINY = {"embed_dim": 32, "modalities": {
@@ -130,6 +130,26 @@ def test_probe_dataset_feeds_the_compositional_probe():
     assert probed["zero_shot"] == single["zero_shot"] and probed["items"] == 8
 
 
+class HeldOutWorld(ParityWorld):
+    """ParityWorld whose items 5-7 are held-out combinations, item 6 with the wrong label."""
+
+    def __getitem__(self, i):
+        item = super().__getitem__(i)
+        if i == 6:
+            item["_labels"] = {"parity": "odd"}
+        return {**item, "_holdout": i >= 5}
+
+
+def test_zero_shot_is_also_reported_apart_for_held_out_items():
+    r = evaluate(EchoModel(), HeldOutWorld(), EvalConfig(prompts="p"))
+    assert r["zero_shot"]["a"] == {"parity": 7 / 8}
+    assert r["zero_shot_holdout"]["a"] == {"parity": {"seen": {"accuracy": 1.0, "items": 5},
+                                                      "held_out": {"accuracy": 2 / 3, "items": 3}}}
+    assert r["zero_shot_holdout"]["b"]["parity"]["held_out"] == {"accuracy": 0.5, "items": 2}  # b lacks item 7
+    assert "| a | parity | 1.000 | 5 | 0.667 | 3 |" in to_markdown(r)
+    assert evaluate(EchoModel(), ParityWorld(), EvalConfig(prompts="p"))["zero_shot_holdout"] == {}  # items do not say
+
+
 def test_evaluate_wrong_labels_score_zero():
     r = evaluate(EchoModel(), ParityWorld(wrong_labels=True), EvalConfig(prompts="p"))
     assert r["zero_shot"]["a"] == {"parity": 0.0}
@@ -193,6 +213,8 @@ def test_shapeworld_result_layout(results):
     matrix = results["confusion"]["image"]["shape"]["matrix"]
     assert len(matrix) == 4 and all(len(row) == 4 for row in matrix) and sum(map(sum, matrix)) == 40
     assert results["similarity"]["text"]["text"] == pytest.approx(1.0, abs=1e-5)
+    split = results["zero_shot_holdout"]["image"]["shape"]  # ShapeWorld marks held-out (shape, colour) pairs
+    assert split["seen"]["items"] + split["held_out"]["items"] == 40
     json.dumps(results, allow_nan=False)
 
 

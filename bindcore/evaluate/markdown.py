@@ -28,6 +28,16 @@ def zero_shot_table(results: dict[str, Any]) -> str:
     return table(["modality"] + tasks, rows)
 
 
+def holdout_table(results: dict[str, Any]) -> str:
+    """Zero-shot accuracy on items of combinations seen in training beside held-out ones, per (modality, task)."""
+    def cells(part: Any) -> list[str]:
+        return [_num(part["accuracy"]), str(part["items"])] if part else ["-", "0"]
+
+    rows = [[m, task, *cells(split.get("seen")), *cells(split.get("held_out"))]
+            for m, tasks in results["zero_shot_holdout"].items() for task, split in tasks.items()]
+    return table(["modality", "task", "seen", "items", "held out", "items"], rows, left=2)
+
+
 def _metric_row(label: Sequence[str], m: dict[str, float]) -> list[str]:
     return [*label, _num(m["R@1"]), _num(m["R@5"]), _num(m["R@10"]), _num(m["median_rank"], 0)]
 
@@ -77,6 +87,8 @@ def to_markdown(results: dict[str, Any]) -> str:
     parts = [f"# Evaluation: split `{results['split']}`, {results['items']} items"]
     sections = [
         ("Zero-shot top-1 accuracy", results["zero_shot"], zero_shot_table),
+        ("Zero-shot on combinations seen in training vs held out (the compositional test)",
+         results.get("zero_shot_holdout"), holdout_table),
         ("Retrieval (item i of the query finds item i of the target)", results["retrieval"], retrieval_table),
         ("Compositional probe (true caption vs attributes swapped)", results["compositional"], compositional_table),
         ("Composed queries, same item (item i's a + b retrieve item i)", results["composed"], composed_table),

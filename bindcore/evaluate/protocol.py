@@ -15,6 +15,7 @@ from bindcore.evaluate.errors import EvaluationError
 
 LABELS = "_labels"  # item key: {task: class}
 OBJECTS = "_objects"  # item key: a list of the objects in the item (used to find multi-object items)
+HOLDOUT = "_holdout"  # item key: True if the item shows an attribute combination that training never shows
 
 Tasks = dict[str, dict[str, list[str]]]  # {task: {class: [prompts]}}
 
@@ -25,6 +26,8 @@ class EvalDataset(Protocol):
 
     Items are mappings ``{modality name: raw item, "_labels": {task: class}, ...}``; a modality whose raw
     value is missing (or None) in an item is skipped for that item. Keys starting with "_" are metadata.
+    An item may say ``"_holdout": True`` when it shows an attribute combination held out of training (a
+    compositional test); zero-shot accuracy is then also reported apart for seen and held-out items.
 
     Required for any evaluation: ``__len__`` and ``__getitem__`` (map-style). Required for zero-shot
     classification: ``zero_shot_tasks``. Optional: ``tasks_by_modality``, ``caption_with_swap`` and

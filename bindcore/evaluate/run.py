@@ -59,6 +59,8 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
 
     Returns:
         {"zero_shot": {modality: {task: top-1 accuracy}}, "chance": {task: 1 / classes},
+        "zero_shot_holdout": {modality: {task: {"seen" | "held_out": {"accuracy", "items"}}}} (apart on items of
+        combinations seen in training and items with ``"_holdout": True``; empty when items do not say),
         "retrieval": {query: {target: {"R@1", "R@5", "R@10", "median_rank"}}},
         "compositional": {modality: accuracy}, "compositional_gap": {modality: mean cosine gap},
         "composed": {"a+b": {target: {"a+b" | "a" | "b": retrieval metrics}}},
@@ -83,10 +85,10 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
     names = embedded.names
     pairs = check_pairs(cfg.compose, names)
     others = [m for m in names if m != cfg.prompts]
-    accuracy, chance, confusion, swap_acc, swap_gap = {}, {}, {}, {}, {}
+    accuracy, chance, confusion, holdout, swap_acc, swap_gap = {}, {}, {}, {}, {}, {}
     if cfg.prompts:
         classes = embed_classes(model, tasks, cfg.prompts, batch_size=cfg.batch_size, progress=progress) if tasks else {}
-        accuracy, chance, confusion = zero_shot(dataset, items, embedded, tasks, classes, others)
+        accuracy, chance, confusion, holdout = zero_shot(dataset, items, embedded, tasks, classes, others)
         probe, probe_items, probe_embedded = dataset, items, embedded
         if probe_dataset is not None:
             probe, probe_items = probe_dataset, load_items(probe_dataset, cfg.max_items)
@@ -99,7 +101,7 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
             scenes, scenes_task = composed_scenes(model, source, pairs, names, max_gallery=cfg.max_items,
                                                   batch_size=cfg.batch_size, progress=progress)
             break
-    return {"zero_shot": accuracy, "chance": chance, "retrieval": retrieval(embedded),
+    return {"zero_shot": accuracy, "zero_shot_holdout": holdout, "chance": chance, "retrieval": retrieval(embedded),
             "compositional": swap_acc, "compositional_gap": swap_gap, "composed": composed(embedded, pairs),
             "composed_scenes": scenes, "composed_scenes_task": scenes_task,
             "confusion": confusion, "similarity": similarity(embedded), "items": len(items), "split": cfg.split}

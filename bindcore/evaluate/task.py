@@ -21,7 +21,9 @@ def evaluate_task(task, dataset, *, max_items: int = 1000, batch_size: int = 64,
     Items the head cannot read (an InputError) are counted as skipped, not as errors.
 
     Returns:
-        {"task": {"head", "split", "items", "skipped", "accuracy", "groups": {group: {"accuracy", "items"}}}}
+        {"task": {"head", "split", "items", "skipped", "accuracy", "groups": {group: {"accuracy", "items"}},
+        "holdout": {"seen" | "held_out": {"accuracy", "items"}}}}; "holdout" counts the items that say whether
+        they show a combination held out of training ("_holdout") and is empty when none does.
     """
     from tqdm.auto import tqdm
 
@@ -32,6 +34,7 @@ def evaluate_task(task, dataset, *, max_items: int = 1000, batch_size: int = 64,
     loader = task_loader(TaskDataset(dataset, task.model, task.head), batches)
     device = next(task.head.parameters()).device
     right, total, skipped = Counter(), Counter(), 0
+    held_right, held_total = Counter(), Counter()  # by "seen" / "held_out", for items that say
     task.model.eval()
     task.head.eval()
     with torch.no_grad():
@@ -39,13 +42,21 @@ def evaluate_task(task, dataset, *, max_items: int = 1000, batch_size: int = 64,
             skipped += len(batch.skipped)
             logits = task.head(task.model, {k: v.to(device) for k, v in batch.tensors.items()})  # (B, C)
             correct = (logits.argmax(-1).cpu() == batch.targets).tolist()
-            for group, ok in zip(batch.groups, correct):
+            for group, held, ok in zip(batch.groups, batch.held_out, correct):
                 total[group] += 1
                 right[group] += int(ok)
+                if held is not None:
+                    kind = "held_out" if held else "seen"
+                    held_total[kind] += 1
+                    held_right[kind] += int(ok)
     items = sum(total.values())
-    groups = {g: {"accuracy": right[g] / total[g], "items": total[g]} for g in sorted(total)}
     return {"task": {"head": task.spec.name, "split": split, "items": items, "skipped": skipped,
-                     "accuracy": sum(right.values()) / max(items, 1), "groups": groups}}
+                     "accuracy": sum(right.values()) / max(items, 1), "groups": _accuracies(right, total),
+                     "holdout": _accuracies(held_right, held_total)}}
+
+
+def _accuracies(right: Counter, total: Counter) -> dict[str, dict]:
+    return {g: {"accuracy": right[g] / total[g], "items": total[g]} for g in sorted(total)}
 
 
 def task_markdown(results: dict[str, Any]) -> str:
@@ -56,6 +67,8 @@ def task_markdown(results: dict[str, Any]) -> str:
              "| group | items | accuracy |", "|---|---|---|"]
     lines += [f"| {g} | {v['items']} | {100 * v['accuracy']:.1f} % |" for g, v in r["groups"].items()]
     lines.append(f"| **overall** | {r['items']} | **{100 * r['accuracy']:.1f} %** |")
+    names = {"seen": "combinations seen in training", "held_out": "combinations held out of training"}
+    lines += [f"| *{names[k]}* | {v['items']} | {100 * v['accuracy']:.1f} % |" for k, v in r.get("holdout", {}).items()]
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ import torch
 
 from bindcore.evaluate import metrics
 from bindcore.evaluate.collect import ItemEmbeddings, embed_raw
-from bindcore.evaluate.protocol import LABELS, Tasks, tasks_for
+from bindcore.evaluate.protocol import HOLDOUT, LABELS, Tasks, tasks_for
 
 
 def embed_classes(model, tasks: Tasks, prompts: str, *, batch_size: int,
@@ -37,8 +37,31 @@ def labelled(items: Sequence[Mapping[str, Any]], task: str, classes: Sequence[st
     return out
 
 
+def by_holdout(items: Sequence[Mapping[str, Any]], positions: Sequence[int], correct: torch.Tensor) -> Optional[dict]:
+    """Accuracy apart on seen and held-out items, or None when no item says whether it is held out.
+
+    Args:
+        items: the evaluated items.
+        positions: the item positions classified.
+        correct: (K,) bool, whether each of them was classified right.
+
+    Returns:
+        {"seen" | "held_out": {"accuracy", "items"}}, each kind only where it has items.
+    """
+    flags = [items[p].get(HOLDOUT) for p in positions]
+    known = [(bool(flag), bool(ok)) for flag, ok in zip(flags, correct.tolist()) if flag is not None]
+    if not known:
+        return None
+    out = {}
+    for name, held in (("seen", False), ("held_out", True)):
+        oks = [ok for flag, ok in known if flag == held]
+        if oks:
+            out[name] = {"accuracy": sum(oks) / len(oks), "items": len(oks)}
+    return out
+
+
 def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEmbeddings, tasks: Tasks,
-              class_embeddings: Mapping[str, torch.Tensor], modalities: Sequence[str]) -> tuple[dict, dict, dict]:
+              class_embeddings: Mapping[str, torch.Tensor], modalities: Sequence[str]) -> tuple[dict, dict, dict, dict]:
     """Top-1 accuracy, chance and confusion of every (modality, task) the dataset allows.
 
     Args:
@@ -50,9 +73,10 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
         modalities: the modalities to classify (the prompt modality excluded).
 
     Returns:
-        (accuracy {m: {task: acc}}, chance {task: 1 / classes}, confusion {m: {task: {"classes", "matrix"}}}).
+        (accuracy {m: {task: acc}}, chance {task: 1 / classes}, confusion {m: {task: {"classes", "matrix"}}},
+        holdout {m: {task: :func:`by_holdout`}} for the items that say whether they are held out).
     """
-    accuracy, chance, confusion = {}, {}, {}
+    accuracy, chance, confusion, holdout = {}, {}, {}, {}
     for m in modalities:
         if m not in embedded.embeddings:
             continue
@@ -68,4 +92,7 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
             confusion.setdefault(m, {})[task] = {"classes": classes,
                                                  "matrix": metrics.confusion_matrix(predicted, truth, len(classes))}
             chance[task] = 1.0 / len(classes)
-    return accuracy, chance, confusion
+            split = by_holdout(items, positions, predicted == truth)
+            if split is not None:
+                holdout.setdefault(m, {})[task] = split
+    return accuracy, chance, confusion, holdout

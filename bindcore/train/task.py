@@ -8,6 +8,7 @@ the others stay frozen (no gradients, eval mode).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -16,13 +17,14 @@ from torch.utils.data import DataLoader, Dataset
 
 from bindcore.data.workers import single_thread_worker
 from bindcore.errors import InputError
+from bindcore.evaluate.protocol import HOLDOUT
 from bindcore.task import TaskModel, build_head, item_tensors
 from bindcore.train.config import DataConfig, StageConfig, resolve_task_stage
 from bindcore.train.data import StepSampler, build_dataset
 
 
 class TaskDataset(Dataset):
-    """Item i -> (tensors the head reads, target class, group, [problems]) for a task head."""
+    """Item i -> (tensors the head reads, target class, group, "_holdout" flag or None, [problems]) for a task head."""
 
     def __init__(self, base, model, head):
         self.base, self.model, self.head = base, model, head
@@ -33,29 +35,33 @@ class TaskDataset(Dataset):
     def __getitem__(self, i: int):
         item = self.base[i]
         where = f"item {item.get('_id', i)}" + (f" (line {item['_line']})" if "_line" in item else "")
+        held = item.get(HOLDOUT)
         try:
-            return item_tensors(self.model, self.head, item, where), self.head.target(item), self.head.group(item), []
+            return (item_tensors(self.model, self.head, item, where), self.head.target(item), self.head.group(item),
+                    held, [])
         except InputError as exc:
-            return {}, -1, "", [str(exc) if exc.item else f"{where}: {exc}"]
+            return {}, -1, "", held, [str(exc) if exc.item else f"{where}: {exc}"]
 
 
 @dataclass
 class TaskBatch:
-    """One micro-batch: stacked inputs per modality, target classes (B,), evaluation groups."""
+    """One micro-batch: stacked inputs per modality, target classes (B,), evaluation groups, held-out flags."""
 
     tensors: dict[str, torch.Tensor]
     targets: torch.Tensor
     groups: list[str]
+    held_out: list[Optional[bool]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
 def collate_task(rows) -> TaskBatch:
-    kept = [r for r in rows if not r[3]]
-    skipped = [p for r in rows for p in r[3]]
+    kept = [r for r in rows if not r[4]]
+    skipped = [p for r in rows for p in r[4]]
     if not kept:
         raise InputError(f"no usable item in a batch ({len(skipped)} skipped): {skipped[0] if skipped else ''}")
     tensors = {name: torch.stack([r[0][name] for r in kept]) for name in kept[0][0]}
-    return TaskBatch(tensors, torch.tensor([r[1] for r in kept], dtype=torch.long), [r[2] for r in kept], skipped)
+    return TaskBatch(tensors, torch.tensor([r[1] for r in kept], dtype=torch.long), [r[2] for r in kept],
+                     [r[3] for r in kept], skipped)
 
 
 def task_loader(dataset: TaskDataset, batches, num_workers: int = 0) -> DataLoader:

@@ -32,6 +32,7 @@ def test_training_writes_head_and_evaluation_per_question_type(trained_run):
     results = json.loads((trained_run / "eval.json").read_text())["task"]
     assert set(results["groups"]) == {"colour", "shape", "size", "count", "exists", "relation"}
     assert results["items"] == 24 and 0 <= results["accuracy"] <= 1
+    assert list(results["holdout"]) == ["held_out"] and results["holdout"]["held_out"]["items"] == 24  # test: all held out
     assert "| **overall** | 24 |" in (trained_run / "eval.md").read_text()
     losses = [json.loads(line)["loss"] for line in (trained_run / "metrics.jsonl").read_text().splitlines()]
     assert len(losses) == 4 and all(np.isfinite(losses))
@@ -169,6 +170,11 @@ def test_bindcore_eval_reevaluates_the_head_per_question_type(trained_run, capsy
     out = capsys.readouterr().out
     assert "Task head 'vqa' on split 'test'" in out and "| **overall** | 12 |" in out
     assert json.loads((trained_run / "eval.json").read_text())["task"]["items"] == 12
+    mixed = "dataset={name: shapeworld_qa, params: {image_size: 32, sizes: {train: 200, test: 24}, test_holdout_only: false}}"
+    assert main(["eval", str(trained_run), "--max-items", "12", mixed]) == 0  # test scenes of seen combinations too
+    holdout = json.loads((trained_run / "eval.json").read_text())["task"]["holdout"]
+    assert set(holdout) == {"seen", "held_out"} and holdout["seen"]["items"] + holdout["held_out"]["items"] == 12
+    assert "| *combinations seen in training* |" in capsys.readouterr().out
 
 
 def test_init_from_a_run_with_frozen_encoders_keeps_them(trained_run, tmp_path, make_config, save_config):
