@@ -1,12 +1,15 @@
 """Can a tiny encoder learn a ShapeWorld attribute at all? Trains it on the labels directly.
 
     .venv/bin/python benchmarks/supervised_probe.py imu motion
-    .venv/bin/python benchmarks/supervised_probe.py image shape [--steps 200]
+    .venv/bin/python benchmarks/supervised_probe.py image shape [--steps 200] [--test-items 600]
 
 Builds one modality of the `tiny` preset (random weights), renders ShapeWorld train items, and trains the
 encoder so that its embedding lands on a fixed random vector per class (cross-entropy over cosines x 14).
-Prints the loss and the accuracy on held-out items. This separates "the encoder cannot see the attribute"
-from "the anchor it is bound to does not carry it" when emergent zero-shot accuracy stays at chance.
+Prints the loss, the accuracy on held-out train-split items (combinations seen in training) and on test
+items apart by whether they show a (shape, colour) pair held out of training (--test-items, 0 to skip).
+This separates "the encoder cannot see the attribute" from "the anchor it is bound to does not carry it"
+when emergent zero-shot accuracy stays at chance, and shows whether the attribute transfers to unseen
+combinations.
 """
 
 from __future__ import annotations
@@ -27,19 +30,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("task")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--items", type=int, default=2048)
+    parser.add_argument("--test-items", type=int, default=0, help="test-split items scored apart by combination")
     args = parser.parse_args(argv)
     torch.manual_seed(0)
     classes = list(zero_shot_tasks()[args.task])
-    data = build(ShapeWorldConfig(two_object_prob=0.0, modalities=[args.modality]), "train")
+    world = ShapeWorldConfig(two_object_prob=0.0, modalities=[args.modality])
     model = bindcore.build_model("tiny", seed=0, modalities=[args.modality])
-    items = [data[i] for i in range(args.items)]
-    x = model.preprocess(args.modality, [it[args.modality] for it in items])  # (N, ...)
-    y = torch.tensor([classes.index(it["_labels"][args.task]) for it in items])  # (N,)
-    train = int(0.75 * len(items))
+
+    def tensors(split: str, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        items = [build(world, split)[i] for i in range(n)]
+        x = model.preprocess(args.modality, [it[args.modality] for it in items])  # (N, ...)
+        y = torch.tensor([classes.index(it["_labels"][args.task]) for it in items])  # (N,)
+        return x, y, torch.tensor([it["_holdout"] for it in items], dtype=torch.bool)  # (N,)
+
+    def correct(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        model.eval()
+        with torch.no_grad():
+            return (model({args.modality: x})[args.modality] @ targets.T).argmax(1) == y  # (M,)
+
+    x, y, _ = tensors("train", args.items)
+    test = tensors("test", args.test_items) if args.test_items else None
+    train = int(0.75 * len(x))
     targets = F.normalize(torch.randn(len(classes), model.embed_dim), dim=-1)  # (C, E)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    print(f"| step | train loss | held-out accuracy ({args.modality} {args.task}, chance {1 / len(classes):.3f}) |")
-    print("|---|---|---|")
+    columns = ["step", "train loss", f"held-out accuracy ({args.modality} {args.task}, chance {1 / len(classes):.3f})"]
+    if test is not None:
+        columns += [f"test, seen combinations ({int((~test[2]).sum())})", f"test, held-out combinations ({int(test[2].sum())})"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
     for step in range(args.steps + 1):
         model.train()
         idx = torch.randint(0, train, (64,))
@@ -48,10 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         loss.backward()
         optimizer.step()
         if step % max(args.steps // 4, 1) == 0:
-            model.eval()
-            with torch.no_grad():
-                predicted = (model({args.modality: x[train:]})[args.modality] @ targets.T).argmax(1)  # (M,)
-            print(f"| {step} | {loss.item():.3f} | {(predicted == y[train:]).float().mean().item():.3f} |")
+            row = [str(step), f"{loss.item():.3f}", f"{correct(x[train:], y[train:]).float().mean().item():.3f}"]
+            if test is not None:
+                ok = correct(test[0], test[1]).float()  # (T,)
+                row += [f"{ok[~test[2]].mean().item():.3f}", f"{ok[test[2]].mean().item():.3f}"]
+            print("| " + " | ".join(row) + " |")
     return 0
 
 

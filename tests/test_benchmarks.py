@@ -83,9 +83,11 @@ def test_supervised_probe_prints_a_table():
 
     repo = Path(__file__).resolve().parents[1]
     r = subprocess.run([sys.executable, str(repo / "benchmarks" / "supervised_probe.py"), "imu", "motion",
-                        "--items", "128", "--steps", "4"], capture_output=True, text=True, cwd=repo, timeout=300)
+                        "--items", "128", "--steps", "4", "--test-items", "64"], capture_output=True, text=True,
+                       cwd=repo, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert "| step | train loss | held-out accuracy (imu motion" in r.stdout
+    assert "| step | train loss | held-out accuracy (imu motion" in r.stdout and "test, held-out combinations (" in r.stdout
+    assert len([line for line in r.stdout.splitlines() if line.startswith("| 4 |")]) == 1
 
 
 def test_anchor_probe_prints_one_row_per_task():

@@ -16,8 +16,8 @@ from bindcore.evaluate import EvaluationError, evaluate, to_markdown, write_repo
 from bindcore.evaluate import metrics
 from bindcore.train.config import EvalConfig
 
-KEYS = {"zero_shot", "zero_shot_holdout", "chance", "retrieval", "compositional", "compositional_gap", "composed", "composed_scenes",
-        "composed_scenes_task", "confusion", "similarity", "items", "split"}
+KEYS = {"zero_shot", "zero_shot_holdout", "chance", "retrieval", "compositional", "compositional_gap", "composed",
+        "composed_scenes", "composed_scenes_task", "confusion", "similarity", "items", "split", "prompt_pooling"}
 METRIC_KEYS = {"R@1", "R@5", "R@10", "median_rank"}
 TINY = {"embed_dim": 32, "modalities": {
     "image": {"width": 32, "blocks": 1, "heads": 2, "image_size": 32, "patch_size": 8},
@@ -49,6 +49,19 @@ def test_zero_shot_metrics_on_hand_made_embeddings():
     assert (metrics.class_embeddings(prompts) @ classes.T).argmax(-1).tolist() == [0, 1, 2]
     predicted = torch.tensor([0, 1, 1, 1, 2])
     assert metrics.confusion_matrix(predicted, labels, 3) == [[1, 0, 1], [0, 2, 0], [0, 1, 0]]
+
+
+def test_best_prompt_pooling_keeps_sub_classes_apart():
+    # class 0 is "e0 or e1" (a prompt each); class 1's prompt leans to e0, nearer it than class 0's mean is
+    eye = torch.eye(3)
+    prompts = [eye[:2], (0.8 * eye[0] + 0.6 * eye[2])[None]]  # C x (P_c, E)
+    z = eye[:2]  # items: one of each sub-class of class 0
+    assert metrics.classify(z, metrics.class_embeddings(prompts)).tolist() == [1, 0]  # the mean blurs them
+    assert metrics.classify_by_best_prompt(z, prompts).tolist() == [0, 0]
+    r = evaluate(EchoModel(), SubClassWorld(), EvalConfig(prompts="p", prompt_pooling="max"))
+    assert r["zero_shot"]["a"] == {"parity": 1.0} and r["prompt_pooling"] == "max"
+    assert evaluate(EchoModel(), SubClassWorld(), EvalConfig(prompts="p"))["zero_shot"]["a"] == {"parity": 7 / 8}
+    assert "each class scored by its best-matching prompt" in to_markdown(r)
 
 
 def test_compose_and_swap_probe():
@@ -113,6 +126,15 @@ def test_evaluate_oracle_is_perfect():
     assert r["compositional"] == {"a": 1.0, "b": 1.0, "c": 1.0} and r["compositional_gap"]["a"] == pytest.approx(2.0)
     assert set(r["composed"]["a+b"]["c"]) == {"a+b", "a", "b"}
     assert r["composed"]["a+b"]["c"]["a+b"]["R@1"] == 1.0
+
+
+class SubClassWorld(ParityWorld):
+    """ParityWorld with one "even" prompt per even item and one "odd" prompt that leans to item 0."""
+
+    def zero_shot_tasks(self):
+        eye = np.eye(8, dtype=np.float32)
+        return {"parity": {"even": [eye[i] for i in (0, 2, 4, 6)],
+                           "odd": [0.5 * (eye[1] + eye[3] + eye[5] + eye[7]) + 0.8 * eye[0]]}}
 
 
 class SingleObjectWorld(ParityWorld):

@@ -31,6 +31,17 @@ def classify(z: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
     return (F.normalize(z.float(), dim=-1) @ classes.float().T).argmax(-1)  # (N,)
 
 
+def classify_by_best_prompt(z: torch.Tensor, prompt_embeddings: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Predicted class index per item, a class scoring the cosine of its best-matching prompt.
+
+    For classes made of sub-classes ("star" = every coloured star, one prompt each), where the mean of the
+    prompts would blur them. z (N, E), prompt_embeddings one (P_c, E) per class -> (N,).
+    """
+    z = F.normalize(z.float(), dim=-1)  # (N, E)
+    scores = [(z @ F.normalize(p.float(), dim=-1).T).amax(-1) for p in prompt_embeddings]  # C x (N,)
+    return torch.stack(scores, dim=-1).argmax(-1)  # (N,)
+
+
 def accuracy(predicted: torch.Tensor, labels: torch.Tensor) -> float:
     """Top-1 accuracy of (N,) predictions against (N,) labels."""
     return float((predicted == labels).float().mean()) if len(labels) else 0.0

@@ -12,18 +12,26 @@ from bindcore.evaluate.protocol import HOLDOUT, LABELS, Tasks, tasks_for
 
 
 def embed_classes(model, tasks: Tasks, prompts: str, *, batch_size: int,
-                  progress: Optional[bool] = None) -> dict[str, torch.Tensor]:
-    """{task: (C, E) class embeddings}, every prompt embedded in one pass by the ``prompts`` modality."""
+                  progress: Optional[bool] = None) -> dict[str, list[torch.Tensor]]:
+    """{task: one (P_c, E) tensor of prompt embeddings per class}, every prompt embedded in one pass by the
+    ``prompts`` modality."""
     flat = [p for classes in tasks.values() for ps in classes.values() for p in ps]
     z = embed_raw(model, prompts, flat, batch_size=batch_size, progress=progress)  # (P, E)
     out, start = {}, 0
     for task, classes in tasks.items():
-        chunks = []
+        out[task] = []
         for ps in classes.values():
-            chunks.append(z[start:start + len(ps)])  # (P_c, E)
+            out[task].append(z[start:start + len(ps)])  # (P_c, E)
             start += len(ps)
-        out[task] = metrics.class_embeddings(chunks)  # (C, E)
     return out
+
+
+def classify(z: torch.Tensor, prompt_embeddings: Sequence[torch.Tensor], pooling: str) -> torch.Tensor:
+    """Class index per item (N,) of z (N, E): "mean" compares with each class's mean prompt (CLIP's prompt
+    ensembling), "max" with its best-matching prompt."""
+    if pooling == "max":
+        return metrics.classify_by_best_prompt(z, prompt_embeddings)
+    return metrics.classify(z, metrics.class_embeddings(prompt_embeddings))
 
 
 def labelled(items: Sequence[Mapping[str, Any]], task: str, classes: Sequence[str]) -> dict[int, int]:
@@ -61,7 +69,8 @@ def by_holdout(items: Sequence[Mapping[str, Any]], positions: Sequence[int], cor
 
 
 def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEmbeddings, tasks: Tasks,
-              class_embeddings: Mapping[str, torch.Tensor], modalities: Sequence[str]) -> tuple[dict, dict, dict, dict]:
+              class_prompts: Mapping[str, Sequence[torch.Tensor]], modalities: Sequence[str],
+              pooling: str = "mean") -> tuple[dict, dict, dict, dict]:
     """Top-1 accuracy, chance and confusion of every (modality, task) the dataset allows.
 
     Args:
@@ -69,8 +78,9 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
         items: the evaluated items.
         embedded: their embeddings.
         tasks: {task: {class: [prompts]}}.
-        class_embeddings: {task: (C, E)}.
+        class_prompts: {task: one (P_c, E) tensor of prompt embeddings per class} (see :func:`embed_classes`).
         modalities: the modalities to classify (the prompt modality excluded).
+        pooling: how a class scores from its prompts (see :func:`classify`).
 
     Returns:
         (accuracy {m: {task: acc}}, chance {task: 1 / classes}, confusion {m: {task: {"classes", "matrix"}}},
@@ -87,7 +97,7 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
             if not positions:
                 continue
             truth = torch.tensor([labels[p] for p in positions])  # (K,)
-            predicted = metrics.classify(z, class_embeddings[task])  # (K,)
+            predicted = classify(z, class_prompts[task], pooling)  # (K,)
             accuracy.setdefault(m, {})[task] = metrics.accuracy(predicted, truth)
             confusion.setdefault(m, {})[task] = {"classes": classes,
                                                  "matrix": metrics.confusion_matrix(predicted, truth, len(classes))}

@@ -70,6 +70,8 @@ def test_zero_shot_tasks():
         for name, prompts in classes.items():
             assert prompts and all(isinstance(p, str) and p for p in prompts)
     assert "a photo of a circle shape" in tasks["shape"]["circle"]
+    assert len(tasks["shape"]["star"]) == 4 + 8 and "a small red star" in tasks["shape"]["star"]  # held-out pairs too
+    assert all("blue" in p for p in tasks["colour"]["blue"][4:]) and len(tasks["size"]["large"]) == 4 + 16
 
 
 def test_tasks_by_modality():
