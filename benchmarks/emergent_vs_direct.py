@@ -70,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
             ratio = f"{acc / base:.2f}" if base else "n/a"
             base_text = f"{base:.3f}" if base is not None else "n/a"
             print(f"| {modality} | {task} | {acc:.3f} | {base_text} | {ratio} | {emergent['chance'][task]:.3f} |")
+    if emergent.get("zero_shot_holdout"):
+        print("\nEmergent run, test items of (shape, colour) pairs seen in training vs held out:\n")
+        print("| modality | task | seen | held out |")
+        print("|---|---|---|---|")
+        for modality, tasks in emergent["zero_shot_holdout"].items():
+            for task, split in tasks.items():
+                cells = [f"{split[k]['accuracy']:.3f} ({split[k]['items']})" if k in split else "-" for k in ("seen", "held_out")]
+                print(f"| {modality} | {task} | {cells[0]} | {cells[1]} |")
     print()
     print("| compositional probe | accuracy | mean cosine gap (true - swapped) |")
     print("|---|---|---|")

@@ -17,7 +17,7 @@ from bindcore.evaluate import metrics
 from bindcore.train.config import EvalConfig
 
 KEYS = {"zero_shot", "zero_shot_holdout", "chance", "retrieval", "compositional", "compositional_gap", "composed",
-        "composed_scenes", "composed_scenes_task", "confusion", "similarity", "items", "split", "prompt_pooling"}
+        "composed_scenes", "composed_scenes_task", "confusion", "similarity", "items", "split"}
 METRIC_KEYS = {"R@1", "R@5", "R@10", "median_rank"}
 TINY = {"embed_dim": 32, "modalities": {
     "image": {"width": 32, "blocks": 1, "heads": 2, "image_size": 32, "patch_size": 8},
@@ -51,17 +51,26 @@ def test_zero_shot_metrics_on_hand_made_embeddings():
     assert metrics.confusion_matrix(predicted, labels, 3) == [[1, 0, 1], [0, 2, 0], [0, 1, 0]]
 
 
-def test_best_prompt_pooling_keeps_sub_classes_apart():
-    # class 0 is "e0 or e1" (a prompt each); class 1's prompt leans to e0, nearer it than class 0's mean is
+def test_sub_classes_are_scored_by_the_best_match():
+    # class 0 is "e0 or e1" (a sub-class each); class 1 leans to e0, nearer it than class 0's mean is
     eye = torch.eye(3)
-    prompts = [eye[:2], (0.8 * eye[0] + 0.6 * eye[2])[None]]  # C x (P_c, E)
+    subclasses = [eye[:2], (0.8 * eye[0] + 0.6 * eye[2])[None]]  # C x (S_c, E)
     z = eye[:2]  # items: one of each sub-class of class 0
-    assert metrics.classify(z, metrics.class_embeddings(prompts)).tolist() == [1, 0]  # the mean blurs them
-    assert metrics.classify_by_best_prompt(z, prompts).tolist() == [0, 0]
-    r = evaluate(EchoModel(), SubClassWorld(), EvalConfig(prompts="p", prompt_pooling="max"))
-    assert r["zero_shot"]["a"] == {"parity": 1.0} and r["prompt_pooling"] == "max"
-    assert evaluate(EchoModel(), SubClassWorld(), EvalConfig(prompts="p"))["zero_shot"]["a"] == {"parity": 7 / 8}
-    assert "each class scored by its best-matching prompt" in to_markdown(r)
+    assert metrics.classify(z, metrics.class_embeddings(subclasses)).tolist() == [1, 0]  # the mean blurs them
+    assert metrics.classify_by_subclass(z, subclasses).tolist() == [0, 0]
+    assert evaluate(EchoModel(), SubClassWorld(), EvalConfig(prompts="p"))["zero_shot"]["a"] == {"parity": 1.0}
+    as_paraphrases = SubClassWorld(paraphrases=True)  # the same prompts as one list: their mean is the class
+    assert evaluate(EchoModel(), as_paraphrases, EvalConfig(prompts="p"))["zero_shot"]["a"] == {"parity": 7 / 8}
+
+
+def test_malformed_sub_classes_are_named():
+    bad = SubClassWorld()
+    bad.zero_shot_tasks = lambda: {"parity": {"even": {"zero": []}, "odd": ["x"]}}
+    with pytest.raises(EvaluationError, match="class 'even', sub-class 'zero': give a non-empty list"):
+        evaluate(EchoModel(), bad, EvalConfig(prompts="p"))
+    bad.zero_shot_tasks = lambda: {"parity": {"even": {}, "odd": ["x"]}}
+    with pytest.raises(EvaluationError, match="class 'even': give at least one sub-class"):
+        evaluate(EchoModel(), bad, EvalConfig(prompts="p"))
 
 
 def test_compose_and_swap_probe():
@@ -129,12 +138,17 @@ def test_evaluate_oracle_is_perfect():
 
 
 class SubClassWorld(ParityWorld):
-    """ParityWorld with one "even" prompt per even item and one "odd" prompt that leans to item 0."""
+    """ParityWorld whose "even" class is four sub-classes (one per even item); the "odd" prompt leans to item 0."""
+
+    def __init__(self, paraphrases=False):
+        super().__init__()
+        self.paraphrases = paraphrases
 
     def zero_shot_tasks(self):
         eye = np.eye(8, dtype=np.float32)
-        return {"parity": {"even": [eye[i] for i in (0, 2, 4, 6)],
-                           "odd": [0.5 * (eye[1] + eye[3] + eye[5] + eye[7]) + 0.8 * eye[0]]}}
+        even = {f"e{i}": [eye[i]] for i in (0, 2, 4, 6)}
+        odd = [0.5 * (eye[1] + eye[3] + eye[5] + eye[7]) + 0.8 * eye[0]]
+        return {"parity": {"even": [p for ps in even.values() for p in ps] if self.paraphrases else even, "odd": odd}}
 
 
 class SingleObjectWorld(ParityWorld):

@@ -5,9 +5,6 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 
-POOLING = {"mean": "each class scored by the mean of its prompts", "max": "each class scored by its best-matching prompt"}
-
-
 def _num(value: Any, digits: int = 3) -> str:
     if value is None:
         return "-"
@@ -89,8 +86,7 @@ def to_markdown(results: dict[str, Any]) -> str:
     """The whole report: zero-shot, retrieval, compositional probe, composed queries, paired similarity."""
     parts = [f"# Evaluation: split `{results['split']}`, {results['items']} items"]
     sections = [
-        (f"Zero-shot top-1 accuracy ({POOLING[results.get('prompt_pooling', 'mean')]})",
-         results["zero_shot"], zero_shot_table),
+        ("Zero-shot top-1 accuracy", results["zero_shot"], zero_shot_table),
         ("Zero-shot on combinations seen in training vs held out (the compositional test)",
          results.get("zero_shot_holdout"), holdout_table),
         ("Retrieval (item i of the query finds item i of the target)", results["retrieval"], retrieval_table),

@@ -31,14 +31,14 @@ def classify(z: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
     return (F.normalize(z.float(), dim=-1) @ classes.float().T).argmax(-1)  # (N,)
 
 
-def classify_by_best_prompt(z: torch.Tensor, prompt_embeddings: Sequence[torch.Tensor]) -> torch.Tensor:
-    """Predicted class index per item, a class scoring the cosine of its best-matching prompt.
+def classify_by_subclass(z: torch.Tensor, subclasses: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Predicted class index per item, a class scoring the cosine of its best-matching sub-class.
 
-    For classes made of sub-classes ("star" = every coloured star, one prompt each), where the mean of the
-    prompts would blur them. z (N, E), prompt_embeddings one (P_c, E) per class -> (N,).
+    For classes made of sub-classes ("star" = every coloured star), whose mean would blur them; a class of
+    one sub-class is scored as by :func:`classify`. z (N, E), subclasses one (S_c, E) per class -> (N,).
     """
     z = F.normalize(z.float(), dim=-1)  # (N, E)
-    scores = [(z @ F.normalize(p.float(), dim=-1).T).amax(-1) for p in prompt_embeddings]  # C x (N,)
+    scores = [(z @ F.normalize(s.float(), dim=-1).T).amax(-1) for s in subclasses]  # C x (N,)
     return torch.stack(scores, dim=-1).argmax(-1)  # (N,)
 
 

@@ -17,7 +17,7 @@ LABELS = "_labels"  # item key: {task: class}
 OBJECTS = "_objects"  # item key: a list of the objects in the item (used to find multi-object items)
 HOLDOUT = "_holdout"  # item key: True if the item shows an attribute combination that training never shows
 
-Tasks = dict[str, dict[str, list[str]]]  # {task: {class: [prompts]}}
+Tasks = dict[str, dict[str, dict[str, list]]]  # {task: {class: {sub-class: [prompts]}}}, as zero_shot_tasks() checks them
 
 
 @runtime_checkable
@@ -41,11 +41,14 @@ class EvalDataset(Protocol):
     def __getitem__(self, index: int) -> Mapping[str, Any]:
         """Item ``index``: {modality: raw item, "_labels": {task: class}, ...}."""
 
-    def zero_shot_tasks(self) -> Tasks:
-        """Zero-shot tasks: {task (a "_labels" key): {class (a label value): [prompts]}}.
+    def zero_shot_tasks(self) -> Mapping[str, Mapping[str, Any]]:
+        """Zero-shot tasks: {task (a "_labels" key): {class (a label value): [prompts] or {sub-class: [prompts]}}}.
 
-        The prompts are raw items of the prompt modality (``EvalConfig.prompts``); a class embedding is the
-        renormalised mean of its normalised prompt embeddings.
+        The prompts are raw items of the prompt modality (``EvalConfig.prompts``). A list of prompts holds
+        paraphrases of one description: the class embedding is the renormalised mean of their normalised
+        embeddings (CLIP's prompt ensembling). A mapping describes a class made of sub-classes (ShapeWorld's
+        "star" is every small or large star of every colour): each sub-class is the mean of its prompts and an
+        item scores a class by its best-matching sub-class, so that averaging does not blur them.
         """
 
 
@@ -117,7 +120,8 @@ def check_dataset(dataset: Any) -> None:
 
 
 def zero_shot_tasks(dataset: Any) -> Tasks:
-    """The dataset's zero-shot tasks, checked for shape.
+    """The dataset's zero-shot tasks, checked for shape, as {task: {class: {sub-class: [prompts]}}} (a class
+    given as a plain list of prompts is one sub-class named after it).
 
     Raises:
         EvaluationError: the dataset offers no ``zero_shot_tasks()`` or returns something malformed.
@@ -129,13 +133,21 @@ def zero_shot_tasks(dataset: Any) -> Tasks:
     tasks = method()
     if not isinstance(tasks, Mapping):
         raise EvaluationError(f"zero_shot_tasks() must return {{task: {{class: [prompts]}}}}, got {type(tasks).__name__}")
+    out = {}
     for task, classes in tasks.items():
         if not isinstance(classes, Mapping) or len(classes) < 2:
             raise EvaluationError(f"zero-shot task '{task}' needs a mapping of at least two classes to prompts")
+        out[task] = {}
         for cls, prompts in classes.items():
-            if isinstance(prompts, (str, bytes)) or not isinstance(prompts, Sequence) or not prompts:
-                raise EvaluationError(f"zero-shot task '{task}', class '{cls}': give a non-empty list of prompts")
-    return {task: {cls: list(prompts) for cls, prompts in classes.items()} for task, classes in tasks.items()}
+            subs = prompts if isinstance(prompts, Mapping) else {cls: prompts}
+            if not subs:
+                raise EvaluationError(f"zero-shot task '{task}', class '{cls}': give at least one sub-class")
+            for sub, ps in subs.items():
+                if isinstance(ps, (str, bytes)) or not isinstance(ps, Sequence) or not ps:
+                    where = f"class '{cls}'" + (f", sub-class '{sub}'" if isinstance(prompts, Mapping) else "")
+                    raise EvaluationError(f"zero-shot task '{task}', {where}: give a non-empty list of prompts")
+            out[task][cls] = {sub: list(ps) for sub, ps in subs.items()}
+    return out
 
 
 def tasks_for(dataset: Any, modality: str, tasks: Sequence[str]) -> list[str]:

@@ -68,8 +68,7 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
         "queries"}}}},
         "composed_scenes_task": {"queries", "gallery", "relevant_per_query", "chance_recall@10", "description"},
         "confusion": {modality: {task: {"classes": [...], "matrix": [[true x predicted counts]]}}},
-        "similarity": {a: {b: mean cosine of the same item in a and b}}, "items": n, "split": name,
-        "prompt_pooling": cfg.prompt_pooling}.
+        "similarity": {a: {b: mean cosine of the same item in a and b}}, "items": n, "split": name}.
 
     Raises:
         BindcoreError: a modality the model does not hold.
@@ -89,8 +88,7 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
     accuracy, chance, confusion, holdout, swap_acc, swap_gap = {}, {}, {}, {}, {}, {}
     if cfg.prompts:
         classes = embed_classes(model, tasks, cfg.prompts, batch_size=cfg.batch_size, progress=progress) if tasks else {}
-        accuracy, chance, confusion, holdout = zero_shot(dataset, items, embedded, tasks, classes, others,
-                                                         cfg.prompt_pooling)
+        accuracy, chance, confusion, holdout = zero_shot(dataset, items, embedded, tasks, classes, others)
         probe, probe_items, probe_embedded = dataset, items, embedded
         if probe_dataset is not None:
             probe, probe_items = probe_dataset, load_items(probe_dataset, cfg.max_items)
@@ -106,5 +104,4 @@ def evaluate(model, dataset: Any, cfg, *, probe_dataset: Any = None, progress: O
     return {"zero_shot": accuracy, "zero_shot_holdout": holdout, "chance": chance, "retrieval": retrieval(embedded),
             "compositional": swap_acc, "compositional_gap": swap_gap, "composed": composed(embedded, pairs),
             "composed_scenes": scenes, "composed_scenes_task": scenes_task,
-            "confusion": confusion, "similarity": similarity(embedded), "items": len(items), "split": cfg.split,
-            "prompt_pooling": cfg.prompt_pooling}
+            "confusion": confusion, "similarity": similarity(embedded), "items": len(items), "split": cfg.split}

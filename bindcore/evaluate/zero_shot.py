@@ -13,25 +13,25 @@ from bindcore.evaluate.protocol import HOLDOUT, LABELS, Tasks, tasks_for
 
 def embed_classes(model, tasks: Tasks, prompts: str, *, batch_size: int,
                   progress: Optional[bool] = None) -> dict[str, list[torch.Tensor]]:
-    """{task: one (P_c, E) tensor of prompt embeddings per class}, every prompt embedded in one pass by the
-    ``prompts`` modality."""
-    flat = [p for classes in tasks.values() for ps in classes.values() for p in ps]
-    z = embed_raw(model, prompts, flat, batch_size=batch_size, progress=progress)  # (P, E)
+    """{task: one (S_c, E) tensor of unit sub-class embeddings per class}, each the renormalised mean of its
+    prompts' embeddings; every prompt is embedded in one pass by the ``prompts`` modality.
+
+    Args:
+        tasks: {task: {class: {sub-class: [prompts]}}}, as :func:`bindcore.evaluate.protocol.zero_shot_tasks`
+            returns them.
+    """
+    groups = [ps for classes in tasks.values() for subs in classes.values() for ps in subs.values()]
+    z = embed_raw(model, prompts, [p for ps in groups for p in ps], batch_size=batch_size, progress=progress)  # (P, E)
     out, start = {}, 0
     for task, classes in tasks.items():
         out[task] = []
-        for ps in classes.values():
-            out[task].append(z[start:start + len(ps)])  # (P_c, E)
-            start += len(ps)
+        for subs in classes.values():
+            chunks = []
+            for ps in subs.values():
+                chunks.append(z[start:start + len(ps)])  # (P_s, E)
+                start += len(ps)
+            out[task].append(metrics.class_embeddings(chunks))  # (S_c, E)
     return out
-
-
-def classify(z: torch.Tensor, prompt_embeddings: Sequence[torch.Tensor], pooling: str) -> torch.Tensor:
-    """Class index per item (N,) of z (N, E): "mean" compares with each class's mean prompt (CLIP's prompt
-    ensembling), "max" with its best-matching prompt."""
-    if pooling == "max":
-        return metrics.classify_by_best_prompt(z, prompt_embeddings)
-    return metrics.classify(z, metrics.class_embeddings(prompt_embeddings))
 
 
 def labelled(items: Sequence[Mapping[str, Any]], task: str, classes: Sequence[str]) -> dict[int, int]:
@@ -69,8 +69,7 @@ def by_holdout(items: Sequence[Mapping[str, Any]], positions: Sequence[int], cor
 
 
 def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEmbeddings, tasks: Tasks,
-              class_prompts: Mapping[str, Sequence[torch.Tensor]], modalities: Sequence[str],
-              pooling: str = "mean") -> tuple[dict, dict, dict, dict]:
+              subclasses: Mapping[str, Sequence[torch.Tensor]], modalities: Sequence[str]) -> tuple[dict, dict, dict, dict]:
     """Top-1 accuracy, chance and confusion of every (modality, task) the dataset allows.
 
     Args:
@@ -78,9 +77,9 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
         items: the evaluated items.
         embedded: their embeddings.
         tasks: {task: {class: [prompts]}}.
-        class_prompts: {task: one (P_c, E) tensor of prompt embeddings per class} (see :func:`embed_classes`).
+        subclasses: {task: one (S_c, E) tensor of sub-class embeddings per class} (see :func:`embed_classes`);
+            an item goes to the class of its best-matching sub-class.
         modalities: the modalities to classify (the prompt modality excluded).
-        pooling: how a class scores from its prompts (see :func:`classify`).
 
     Returns:
         (accuracy {m: {task: acc}}, chance {task: 1 / classes}, confusion {m: {task: {"classes", "matrix"}}},
@@ -97,7 +96,7 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
             if not positions:
                 continue
             truth = torch.tensor([labels[p] for p in positions])  # (K,)
-            predicted = classify(z, class_prompts[task], pooling)  # (K,)
+            predicted = metrics.classify_by_subclass(z, subclasses[task])  # (K,)
             accuracy.setdefault(m, {})[task] = metrics.accuracy(predicted, truth)
             confusion.setdefault(m, {})[task] = {"classes": classes,
                                                  "matrix": metrics.confusion_matrix(predicted, truth, len(classes))}

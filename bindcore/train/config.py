@@ -86,9 +86,6 @@ class EvalConfig(StrictModel):
         split: which split to evaluate.
         max_items: cap on evaluated items.
         prompts: the modality that embeds class prompts for zero-shot classification (e.g. a text modality).
-        prompt_pooling: how a class with several prompts is scored: "mean", the cosine with the renormalised
-            mean of its prompt embeddings (CLIP's prompt ensembling); "max", the cosine of its best-matching
-            prompt (for classes made of sub-classes, e.g. "star" described as every coloured star).
         modalities: modalities to evaluate (default: every modality of the model).
         probe_dataset: data for the compositional probe (default: the evaluation data), e.g. the same world
             with two objects in every scene when the zero-shot data has one.
@@ -100,7 +97,6 @@ class EvalConfig(StrictModel):
     max_items: int = Field(1000, gt=0)
     batch_size: int = Field(64, gt=0)
     prompts: Optional[str] = None
-    prompt_pooling: Literal["mean", "max"] = "mean"
     modalities: Optional[list[str]] = None
     compose: list[list[str]] = Field(default_factory=list, description="modality pairs for composed-query retrieval")
 

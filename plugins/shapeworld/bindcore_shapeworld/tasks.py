@@ -29,24 +29,26 @@ _MOTION_PROMPTS = {
 }
 
 
-def _described(attribute: str, value: str) -> list[str]:
-    """Every "a {size} {colour} {shape}" that has ``value`` for ``attribute``: the class as the captions say it."""
-    return [f"a {size} {colour} {shape}" for shape in SHAPES for colour in COLOURS for size in SIZES
-            if {"shape": shape, "colour": colour, "size": size}[attribute] == value]
+def _subclasses(attribute: str, value: str, generic: tuple[str, ...]) -> dict[str, list[str]]:
+    """The class ``value`` of ``attribute`` as sub-classes: its generic prompts, then every object of that class
+    as the captions describe it ("a small red star", ...), one sub-class each."""
+    objects = [f"{size} {colour} {shape}" for shape in SHAPES for colour in COLOURS for size in SIZES
+               if {"shape": shape, "colour": colour, "size": size}[attribute] == value]
+    return {value: [p.format(cls=value) for p in generic], **{o: [f"a {o}"] for o in objects}}
 
 
-def zero_shot_tasks() -> dict[str, dict[str, list[str]]]:
-    """Zero-shot classification tasks: {task (a "_labels" key): {class (a label value): [prompts]}}.
+def zero_shot_tasks() -> dict[str, dict]:
+    """Zero-shot classification tasks: {task (a "_labels" key): {class (a label value): prompts}}.
 
-    Tasks: shape, colour, size, distance and motion. A shape, colour or size class has generic prompts ("a
-    photo of a star shape") and also every object description of that class ("a small red star", ...):
-    training captions always name size, colour and shape together, so the best-matching description
-    (``eval.prompt_pooling: max``) finds the class where the mean of the prompts blurs it.
+    Tasks: shape, colour, size, distance and motion. Distance and motion classes are lists of paraphrases
+    (their mean is the class). A shape, colour or size class is made of sub-classes, scored by the best match:
+    generic prompts ("a photo of a star shape") and every object of the class ("a small red star", ...), since
+    training captions always name size, colour and shape together and the mean of such prompts blurs them.
     """
     return {
-        "shape": {c: [p.format(cls=c) for p in _SHAPE_PROMPTS] + _described("shape", c) for c in SHAPES},
-        "colour": {c: [p.format(cls=c) for p in _OBJECT_PROMPTS] + _described("colour", c) for c in COLOURS},
-        "size": {c: [p.format(cls=c) for p in _OBJECT_PROMPTS] + _described("size", c) for c in SIZES},
+        "shape": {c: _subclasses("shape", c, _SHAPE_PROMPTS) for c in SHAPES},
+        "colour": {c: _subclasses("colour", c, _OBJECT_PROMPTS) for c in COLOURS},
+        "size": {c: _subclasses("size", c, _OBJECT_PROMPTS) for c in SIZES},
         "distance": {c: list(_DISTANCE_PROMPTS[c]) for c in DISTANCES},
         "motion": {c: list(_MOTION_PROMPTS[c]) for c in MOTIONS},
     }

@@ -68,10 +68,13 @@ def test_zero_shot_tasks():
     for task, classes in tasks.items():
         assert list(classes) == list(ATTRIBUTES[task])  # class names are "_labels" values
         for name, prompts in classes.items():
-            assert prompts and all(isinstance(p, str) and p for p in prompts)
-    assert "a photo of a circle shape" in tasks["shape"]["circle"]
-    assert len(tasks["shape"]["star"]) == 4 + 8 and "a small red star" in tasks["shape"]["star"]  # held-out pairs too
-    assert all("blue" in p for p in tasks["colour"]["blue"][4:]) and len(tasks["size"]["large"]) == 4 + 16
+            groups = prompts.values() if isinstance(prompts, dict) else [prompts]
+            assert all(g and all(isinstance(p, str) and p for p in g) for g in groups)
+    star = tasks["shape"]["star"]
+    assert "a photo of a star shape" in star["star"] and star["small red star"] == ["a small red star"]  # held out too
+    assert len(star) == 1 + 8 and len(tasks["size"]["large"]) == 1 + 16
+    assert all("blue" in sub for sub in list(tasks["colour"]["blue"])[1:])
+    assert isinstance(tasks["motion"]["shake"], list)
 
 
 def test_tasks_by_modality():
