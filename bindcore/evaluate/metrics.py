@@ -5,7 +5,7 @@ Every function takes unit-norm float tensors (rows are items) and returns plain 
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -40,6 +40,20 @@ def classify_by_subclass(z: torch.Tensor, subclasses: Sequence[torch.Tensor]) ->
     z = F.normalize(z.float(), dim=-1)  # (N, E)
     scores = [(z @ F.normalize(s.float(), dim=-1).T).amax(-1) for s in subclasses]  # C x (N,)
     return torch.stack(scores, dim=-1).argmax(-1)  # (N,)
+
+
+def holdout_accuracy(held_out: Sequence[Optional[bool]], correct: Sequence[bool]) -> dict[str, dict]:
+    """Accuracy apart on items seen in training and held-out ones; items whose flag is None are left out.
+
+    Returns:
+        {"seen" | "held_out": {"accuracy", "items"}}, each kind only where it has items.
+    """
+    out = {}
+    for name, want in (("seen", False), ("held_out", True)):
+        oks = [bool(ok) for flag, ok in zip(held_out, correct) if flag is not None and bool(flag) == want]
+        if oks:
+            out[name] = {"accuracy": sum(oks) / len(oks), "items": len(oks)}
+    return out
 
 
 def accuracy(predicted: torch.Tensor, labels: torch.Tensor) -> float:

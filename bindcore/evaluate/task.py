@@ -11,6 +11,7 @@ from typing import Any
 import torch
 
 from bindcore.atomic import write_atomic
+from bindcore.evaluate.metrics import holdout_accuracy
 from bindcore.evaluate.report import JSON_FILE, MARKDOWN_FILE
 
 
@@ -34,7 +35,7 @@ def evaluate_task(task, dataset, *, max_items: int = 1000, batch_size: int = 64,
     loader = task_loader(TaskDataset(dataset, task.model, task.head), batches)
     device = next(task.head.parameters()).device
     right, total, skipped = Counter(), Counter(), 0
-    held_right, held_total = Counter(), Counter()  # by "seen" / "held_out", for items that say
+    held_out, oks = [], []  # each item's "_holdout" flag (or None) and whether it was answered right
     task.model.eval()
     task.head.eval()
     with torch.no_grad():
@@ -42,21 +43,16 @@ def evaluate_task(task, dataset, *, max_items: int = 1000, batch_size: int = 64,
             skipped += len(batch.skipped)
             logits = task.head(task.model, {k: v.to(device) for k, v in batch.tensors.items()})  # (B, C)
             correct = (logits.argmax(-1).cpu() == batch.targets).tolist()
-            for group, held, ok in zip(batch.groups, batch.held_out, correct):
+            for group, ok in zip(batch.groups, correct):
                 total[group] += 1
                 right[group] += int(ok)
-                if held is not None:
-                    kind = "held_out" if held else "seen"
-                    held_total[kind] += 1
-                    held_right[kind] += int(ok)
+            held_out += batch.held_out
+            oks += correct
     items = sum(total.values())
+    groups = {g: {"accuracy": right[g] / total[g], "items": total[g]} for g in sorted(total)}
     return {"task": {"head": task.spec.name, "split": split, "items": items, "skipped": skipped,
-                     "accuracy": sum(right.values()) / max(items, 1), "groups": _accuracies(right, total),
-                     "holdout": _accuracies(held_right, held_total)}}
-
-
-def _accuracies(right: Counter, total: Counter) -> dict[str, dict]:
-    return {g: {"accuracy": right[g] / total[g], "items": total[g]} for g in sorted(total)}
+                     "accuracy": sum(right.values()) / max(items, 1), "groups": groups,
+                     "holdout": holdout_accuracy(held_out, oks)}}
 
 
 def task_markdown(results: dict[str, Any]) -> str:

@@ -45,29 +45,6 @@ def labelled(items: Sequence[Mapping[str, Any]], task: str, classes: Sequence[st
     return out
 
 
-def by_holdout(items: Sequence[Mapping[str, Any]], positions: Sequence[int], correct: torch.Tensor) -> Optional[dict]:
-    """Accuracy apart on seen and held-out items, or None when no item says whether it is held out.
-
-    Args:
-        items: the evaluated items.
-        positions: the item positions classified.
-        correct: (K,) bool, whether each of them was classified right.
-
-    Returns:
-        {"seen" | "held_out": {"accuracy", "items"}}, each kind only where it has items.
-    """
-    flags = [items[p].get(HOLDOUT) for p in positions]
-    known = [(bool(flag), bool(ok)) for flag, ok in zip(flags, correct.tolist()) if flag is not None]
-    if not known:
-        return None
-    out = {}
-    for name, held in (("seen", False), ("held_out", True)):
-        oks = [ok for flag, ok in known if flag == held]
-        if oks:
-            out[name] = {"accuracy": sum(oks) / len(oks), "items": len(oks)}
-    return out
-
-
 def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEmbeddings, tasks: Tasks,
               subclasses: Mapping[str, Sequence[torch.Tensor]], modalities: Sequence[str]) -> tuple[dict, dict, dict, dict]:
     """Top-1 accuracy, chance and confusion of every (modality, task) the dataset allows.
@@ -83,7 +60,8 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
 
     Returns:
         (accuracy {m: {task: acc}}, chance {task: 1 / classes}, confusion {m: {task: {"classes", "matrix"}}},
-        holdout {m: {task: :func:`by_holdout`}} for the items that say whether they are held out).
+        holdout {m: {task: :func:`~bindcore.evaluate.metrics.holdout_accuracy`}} for the items that say whether
+        they are held out).
     """
     accuracy, chance, confusion, holdout = {}, {}, {}, {}
     for m in modalities:
@@ -101,7 +79,7 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
             confusion.setdefault(m, {})[task] = {"classes": classes,
                                                  "matrix": metrics.confusion_matrix(predicted, truth, len(classes))}
             chance[task] = 1.0 / len(classes)
-            split = by_holdout(items, positions, predicted == truth)
-            if split is not None:
+            split = metrics.holdout_accuracy([items[p].get(HOLDOUT) for p in positions], (predicted == truth).tolist())
+            if split:
                 holdout.setdefault(m, {})[task] = split
     return accuracy, chance, confusion, holdout
