@@ -57,7 +57,7 @@ def test_sub_classes_are_scored_by_the_best_match():
     subclasses = [eye[:2], (0.8 * eye[0] + 0.6 * eye[2])[None]]  # C x (S_c, E)
     z = eye[:2]  # items: one of each sub-class of class 0
     assert metrics.classify(z, metrics.class_embeddings(subclasses)).tolist() == [1, 0]  # the mean blurs them
-    assert metrics.classify_by_subclass(z, subclasses).tolist() == [0, 0]
+    assert metrics.classify(z, subclasses).tolist() == [0, 0]
     assert evaluate(EchoModel(), SubClassWorld(), EvalConfig(prompts="p"))["zero_shot"]["a"] == {"parity": 1.0}
     as_paraphrases = SubClassWorld(paraphrases=True)  # the same prompts as one list: their mean is the class
     assert evaluate(EchoModel(), as_paraphrases, EvalConfig(prompts="p"))["zero_shot"]["a"] == {"parity": 7 / 8}

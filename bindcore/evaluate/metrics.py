@@ -26,19 +26,19 @@ def class_embeddings(prompt_embeddings: Sequence[torch.Tensor]) -> torch.Tensor:
     return F.normalize(torch.stack(means), dim=-1)  # (C, E)
 
 
-def classify(z: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
-    """Predicted class index per item: argmax cosine. z (N, E), classes (C, E) -> (N,)."""
-    return (F.normalize(z.float(), dim=-1) @ classes.float().T).argmax(-1)  # (N,)
+def classify(z: torch.Tensor, classes: torch.Tensor | Sequence[torch.Tensor]) -> torch.Tensor:
+    """Predicted class index per item: the class of its best-matching (cosine) sub-class.
 
+    Args:
+        z: (N, E) items.
+        classes: (C, E), one embedding per class, or one (S_c, E) tensor of sub-class embeddings per class
+            (a class made of sub-classes, "star" = every coloured star, whose mean would blur them).
 
-def classify_by_subclass(z: torch.Tensor, subclasses: Sequence[torch.Tensor]) -> torch.Tensor:
-    """Predicted class index per item, a class scoring the cosine of its best-matching sub-class.
-
-    For classes made of sub-classes ("star" = every coloured star), whose mean would blur them; a class of
-    one sub-class is scored as by :func:`classify`. z (N, E), subclasses one (S_c, E) per class -> (N,).
+    Returns:
+        (N,) class indices.
     """
     z = F.normalize(z.float(), dim=-1)  # (N, E)
-    scores = [(z @ F.normalize(s.float(), dim=-1).T).amax(-1) for s in subclasses]  # C x (N,)
+    scores = [(z @ F.normalize(s.float().reshape(-1, z.shape[-1]), dim=-1).T).amax(-1) for s in classes]  # C x (N,)
     return torch.stack(scores, dim=-1).argmax(-1)  # (N,)
 
 

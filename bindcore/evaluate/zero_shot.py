@@ -74,7 +74,7 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
             if not positions:
                 continue
             truth = torch.tensor([labels[p] for p in positions])  # (K,)
-            predicted = metrics.classify_by_subclass(z, subclasses[task])  # (K,)
+            predicted = metrics.classify(z, subclasses[task])  # (K,)
             accuracy.setdefault(m, {})[task] = metrics.accuracy(predicted, truth)
             confusion.setdefault(m, {})[task] = {"classes": classes,
                                                  "matrix": metrics.confusion_matrix(predicted, truth, len(classes))}
