@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/supervised_probe.py imu motion
     .venv/bin/python benchmarks/supervised_probe.py image shape [--steps 200] [--test-items 600]
+        [--grey 0.5] [--label-smoothing 0.3]
 
 Builds one modality of the `tiny` preset (random weights), renders ShapeWorld train items, and trains the
 encoder so that its embedding lands on a fixed random vector per class (cross-entropy over cosines x 14).
@@ -9,7 +10,8 @@ Prints the loss, the accuracy on held-out train-split items (combinations seen i
 items apart by whether they show a (shape, colour) pair held out of training (--test-items, 0 to skip).
 This separates "the encoder cannot see the attribute" from "the anchor it is bound to does not carry it"
 when emergent zero-shot accuracy stays at chance, and shows whether the attribute transfers to unseen
-combinations.
+combinations. --grey (a share of the training pictures turned grey) and --label-smoothing test two remedies
+for an encoder that lets colour rule shapes out.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -31,15 +34,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--items", type=int, default=2048)
     parser.add_argument("--test-items", type=int, default=0, help="test-split items scored apart by combination")
+    parser.add_argument("--grey", type=float, default=0.0, help="share of training images shown in grey (image only)")
+    parser.add_argument("--label-smoothing", type=float, default=0.0)
     args = parser.parse_args(argv)
+    if args.grey and args.modality != "image":
+        parser.error("--grey applies to the image modality only")
     torch.manual_seed(0)
     classes = list(zero_shot_tasks()[args.task])
     world = ShapeWorldConfig(two_object_prob=0.0, modalities=[args.modality])
     model = bindcore.build_model("tiny", seed=0, modalities=[args.modality])
 
-    def tensors(split: str, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def tensors(split: str, n: int, grey: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         items = [build(world, split)[i] for i in range(n)]
-        x = model.preprocess(args.modality, [it[args.modality] for it in items])  # (N, ...)
+        raw = [it[args.modality] for it in items]
+        if grey:  # ITU-R 601 luma in all three channels
+            luma = np.array([0.299, 0.587, 0.114])
+            raw = [np.repeat((r @ luma)[..., None], 3, -1).round().astype(np.uint8) for r in raw]  # (H, W, 3)
+        x = model.preprocess(args.modality, raw)  # (N, ...)
         y = torch.tensor([classes.index(it["_labels"][args.task]) for it in items])  # (N,)
         return x, y, torch.tensor([it["_holdout"] for it in items], dtype=torch.bool)  # (N,)
 
@@ -49,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             return (model({args.modality: x})[args.modality] @ targets.T).argmax(1) == y  # (M,)
 
     x, y, _ = tensors("train", args.items)
+    x_grey = tensors("train", args.items, grey=True)[0] if args.grey else None
     test = tensors("test", args.test_items) if args.test_items else None
     train = int(0.75 * len(x))
     targets = F.normalize(torch.randn(len(classes), model.embed_dim), dim=-1)  # (C, E)
@@ -61,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     for step in range(args.steps + 1):
         model.train()
         idx = torch.randint(0, train, (64,))
-        loss = F.cross_entropy(14 * model({args.modality: x[idx]})[args.modality] @ targets.T, y[idx])
+        batch = x[idx]
+        if x_grey is not None:
+            grey = torch.rand(len(idx)) < args.grey  # (64,)
+            batch[grey] = x_grey[idx][grey]
+        logits = 14 * model({args.modality: batch})[args.modality] @ targets.T  # (64, C)
+        loss = F.cross_entropy(logits, y[idx], label_smoothing=args.label_smoothing)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

@@ -90,6 +90,17 @@ def test_supervised_probe_prints_a_table():
     assert len([line for line in r.stdout.splitlines() if line.startswith("| 4 |")]) == 1
 
 
+def test_supervised_probe_remedies_grey_and_label_smoothing():
+    repo = Path(__file__).resolve().parents[1]
+    script = [sys.executable, str(repo / "benchmarks" / "supervised_probe.py")]
+    r = subprocess.run([*script, "image", "shape", "--items", "96", "--steps", "2", "--grey", "0.5",
+                        "--label-smoothing", "0.3"], capture_output=True, text=True, cwd=repo, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert len([line for line in r.stdout.splitlines() if line.startswith("| 2 |")]) == 1
+    r = subprocess.run([*script, "imu", "motion", "--grey", "0.5"], capture_output=True, text=True, cwd=repo, timeout=300)
+    assert r.returncode == 2 and "--grey applies to the image modality only" in r.stderr
+
+
 def test_anchor_probe_prints_one_row_per_task():
     import subprocess
     import sys

@@ -17,7 +17,7 @@ from bindcore.errors import ConfigError
 
 from bindcore_shapeworld.config import ShapeWorldConfig
 from bindcore_shapeworld.dataset import SPLITS, ShapeWorldDataset
-from bindcore_shapeworld.qa_questions import QUESTION_TYPES, Question, all_pairs, ask
+from bindcore_shapeworld.qa_questions import DIAGNOSTIC_TYPES, QUESTION_TYPES, Question, all_pairs, ask
 from bindcore_shapeworld.scene import Scene, is_holdout
 
 MAX_PROBES = 1000  # scenes tried for one item before giving up (only a config that excludes a type runs out)
@@ -29,7 +29,7 @@ class ShapeWorldQAConfig(ShapeWorldConfig):
     Attributes:
         modalities: the renderings each item carries (the visual side: image by default; depth, thermal, audio).
         motion_blur: off by default here (no question asks about the camera motion).
-        question_types: the types asked, each equally often.
+        question_types: the types asked, each equally often (QUESTION_TYPES; "position" on request).
         test_holdout_only: val and test scenes always show a held-out (shape, colour) pair.
     """
 
@@ -41,8 +41,8 @@ class ShapeWorldQAConfig(ShapeWorldConfig):
     def model_post_init(self, context) -> None:
         super().model_post_init(context)
         for kind in self.question_types:
-            if kind not in QUESTION_TYPES:
-                raise ValueError(f"unknown question type {kind!r}; choose from {list(QUESTION_TYPES)}")
+            if kind not in QUESTION_TYPES + DIAGNOSTIC_TYPES:
+                raise ValueError(f"unknown question type {kind!r}; choose from {list(QUESTION_TYPES + DIAGNOSTIC_TYPES)}")
         if "relation" in self.question_types and self.two_object_prob == 0:
             raise ValueError("relation questions need two-object scenes: raise two_object_prob above 0")
 

@@ -1,4 +1,5 @@
-"""Questions about a ShapeWorld scene, read off its scene graph: colour, shape, size, count, existence, relation."""
+"""Questions about a ShapeWorld scene, read off its scene graph: colour, shape, size, count, existence, relation
+(and, on request, position)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from bindcore_shapeworld.scene import Scene, SceneObject
 from bindcore_shapeworld.vocab import COLOURS, INVERSE_RELATION, SHAPES
 
 QUESTION_TYPES = ("colour", "shape", "size", "count", "exists", "relation")
+# Asked only when listed in question_types: "is the red circle on the left or on the right?" isolates finding a
+# named object and reading its place, the first half of a relation question.
+DIAGNOSTIC_TYPES = ("position",)
 
 TEMPLATES = {
     "colour": ("what colour is the {shape}?", "what is the colour of the {shape}?", "which colour does the {shape} have?",
@@ -24,10 +28,15 @@ TEMPLATES = {
                "can you see a {colour} {shape}?", "is a {colour} {shape} in the picture?"),
     "relation_yes_no": ("is the {a} {relation} the {b}?", "does the {a} stand {relation} the {b}?",
                         "is the {a} placed {relation} the {b}?"),
+    "position_x": ("is the {a} on the left or on the right?", "which side is the {a} on, left or right?",
+                   "is the {a} in the left or the right half?"),
+    "position_y": ("is the {a} at the top or at the bottom?", "is the {a} in the upper or the lower half?",
+                   "is the {a} high up or low down?"),
     "relation_where": ("where is the {a} relative to the {b}?", "where is the {a} compared with the {b}?",
                        "on which side of the {b} is the {a}?"),
 }
 COUNT_WORDS = {1: "one", 2: "two"}
+POSITION_MARGIN = 0.08  # an object this close to the centre (fraction of the side) is in no half
 WHERE_ANSWER = {"left of": "left", "right of": "right", "above": "above", "below": "below"}
 
 Question = tuple[str, str]  # (question, answer)
@@ -56,7 +65,7 @@ def ask(scene: Scene, kind: str, rng: np.random.Generator, *, allowed_pairs: lis
 
     Args:
         scene: the latent scene.
-        kind: one of QUESTION_TYPES.
+        kind: one of QUESTION_TYPES or DIAGNOSTIC_TYPES.
         rng: the question's generator (template, target, yes/no).
         allowed_pairs: the (shape, colour) pairs an existence question may name when the answer is no.
         prefer: (shape, colour) pairs to ask about when present (the test split's held-out pairs).
@@ -104,7 +113,17 @@ def ask(scene: Scene, kind: str, rng: np.random.Generator, *, allowed_pairs: lis
         yes = rng.random() < 0.5
         relation = truth if yes else INVERSE_RELATION[truth]
         return _template(rng, "relation_yes_no").format(relation=relation, **names), "yes" if yes else "no"
-    raise ValueError(f"unknown question type {kind!r}; choose from {list(QUESTION_TYPES)}")
+    if kind == "position":
+        candidates = [o for o in _unique(objects, lambda o: (o.shape, o.colour))
+                      if max(abs(o.x - 0.5), abs(o.y - 0.5)) > POSITION_MARGIN]
+        if not candidates:
+            return None
+        o = _pick(rng, candidates, prefer)
+        name = {"a": f"{o.colour} {o.shape}"}
+        if abs(o.x - 0.5) >= abs(o.y - 0.5):
+            return _template(rng, "position_x").format(**name), "left" if o.x < 0.5 else "right"
+        return _template(rng, "position_y").format(**name), "top" if o.y < 0.5 else "bottom"
+    raise ValueError(f"unknown question type {kind!r}; choose from {list(QUESTION_TYPES + DIAGNOSTIC_TYPES)}")
 
 
 def _first_preferred(rng: np.random.Generator, objects: list[SceneObject], prefer: set) -> int:

@@ -81,6 +81,21 @@ def test_relation_answers_follow_the_layout():
     assert checked == 40
 
 
+def test_position_answers_follow_the_layout():
+    ds = dataset("test", question_types=["position"], test_holdout_only=False)
+    answers = Counter()
+    for i in range(60):
+        item = ds[i]
+        named = [o for o in item["_objects"] if f"{o['colour']} {o['shape']}" in item["question"]]
+        assert len(named) == 1, item["question"]
+        dx, dy = named[0]["x"] - 0.5, named[0]["y"] - 0.5
+        truth = ("left" if dx < 0 else "right") if abs(dx) >= abs(dy) else ("top" if dy < 0 else "bottom")
+        assert item["answer"] == truth and max(abs(dx), abs(dy)) > 0.08, item["question"]
+        answers[item["answer"]] += 1
+    assert set(answers) == {"left", "right", "top", "bottom"}
+    assert "position" not in {dataset("train")[i]["_type"] for i in range(14)}  # asked only on request
+
+
 def test_types_are_balanced_and_phrased_several_ways():
     ds = dataset("train")
     items = [ds[i] for i in range(120)]
