@@ -25,18 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("run", help="a run directory trained with the vqa head")
     parser.add_argument("--types", default="position,relation", help="question types, comma-separated")
     parser.add_argument("--items", type=int, default=600)
-    parser.add_argument("--image-size", type=int, default=48, help="the run's image size")
+    parser.add_argument("--image-size", type=int, default=48, help="the run's image (depth, thermal) size")
     args = parser.parse_args(argv)
     try:
         vqa = bindcore.load_task_model(args.run)
+        visual = vqa.settings.visual  # image, depth, thermal or audio
         world = ShapeWorldQAConfig(image_size=args.image_size, question_types=args.types.split(","),
-                                   test_holdout_only=False)
+                                   test_holdout_only=False, modalities=[visual])
     except (bindcore.BindcoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     dataset = ShapeWorldQA(world, "test")
     items = [dataset[i] for i in range(min(args.items, len(dataset)))]
-    answers = vqa.answer([it["image"] for it in items], [it["question"] for it in items])
+    answers = vqa.answer([it[visual] for it in items], [it["question"] for it in items])
     right, total, unnamed = Counter(), Counter(), Counter()
     for item, answer in zip(items, answers):
         key = (item["_type"], len(item["_objects"]))
