@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print("|---|---|---|---|")
         for modality, tasks in emergent["zero_shot_holdout"].items():
             for task, split in tasks.items():
-                cells = [f"{split[k]['accuracy']:.3f} ({split[k]['items']})" if k in split else "-" for k in ("seen", "held_out")]
+                cells = [f"{split[k]['accuracy']:.3f} ({split[k]['items']})" if k in split else "-"
+                         for k in ("seen", "held_out")]
                 print(f"| {modality} | {task} | {cells[0]} | {cells[1]} |")
     print()
     print("| compositional probe | accuracy | mean cosine gap (true - swapped) |")

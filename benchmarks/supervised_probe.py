@@ -44,23 +44,26 @@ def main(argv: list[str] | None = None) -> int:
     world = ShapeWorldConfig(two_object_prob=0.0, modalities=[args.modality])
     model = bindcore.build_model("tiny", seed=0, modalities=[args.modality])
 
-    def tensors(split: str, n: int, grey: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def tensors(split: str, n: int, grey: bool = False) -> tuple[torch.Tensor, ...]:
+        """(x, y, held-out flags) of the first n items of a split, plus x in grey when asked (rendered once)."""
         items = [build(world, split)[i] for i in range(n)]
         raw = [it[args.modality] for it in items]
-        if grey:  # ITU-R 601 luma in all three channels
-            luma = np.array([0.299, 0.587, 0.114])
-            raw = [np.repeat((r @ luma)[..., None], 3, -1).round().astype(np.uint8) for r in raw]  # (H, W, 3)
         x = model.preprocess(args.modality, raw)  # (N, ...)
         y = torch.tensor([classes.index(it["_labels"][args.task]) for it in items])  # (N,)
-        return x, y, torch.tensor([it["_holdout"] for it in items], dtype=torch.bool)  # (N,)
+        out = (x, y, torch.tensor([it["_holdout"] for it in items], dtype=torch.bool))  # (N, ...), (N,), (N,)
+        if grey:  # ITU-R 601 luma in all three channels
+            luma = np.array([0.299, 0.587, 0.114])
+            out += (model.preprocess(args.modality, [np.repeat((r @ luma)[..., None], 3, -1).round().astype(np.uint8)
+                                                     for r in raw]),)  # (N, ...)
+        return out
 
     def correct(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         model.eval()
         with torch.no_grad():
             return (model({args.modality: x})[args.modality] @ targets.T).argmax(1) == y  # (M,)
 
-    x, y, _ = tensors("train", args.items)
-    x_grey = tensors("train", args.items, grey=True)[0] if args.grey else None
+    x, y, _, *greyed = tensors("train", args.items, grey=bool(args.grey))
+    x_grey = greyed[0] if greyed else None
     test = tensors("test", args.test_items) if args.test_items else None
     train = int(0.75 * len(x))
     targets = F.normalize(torch.randn(len(classes), model.embed_dim), dim=-1)  # (C, E)

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/vqa_by_objects.py RUN_DIR [--types position,relation] [--items 600]
 
 Asks a trained VQA run (`bindcore train configs/train/vqa_shapeworld.yaml ...`) the first ``--items`` test
-questions of ShapeWorld QA (scenes need not hold a held-out pair) and prints a Markdown table. A head that
+questions of ShapeWorld QA, rendered as in the run's training data (scenes need not hold a held-out pair),
+and prints a Markdown table. A head that
 answers "is the red circle on the left or on the right?" on one-object scenes but not on two-object ones can
 read a place but not find the named object among two, which a relation question needs twice. For position
 questions the last column is what answering from the mean place of all objects gives (the question names the
@@ -19,19 +20,23 @@ from collections import Counter
 
 def main(argv: list[str] | None = None) -> int:
     import bindcore
+    from bindcore.evaluate.data import read_run_config
     from bindcore_shapeworld.qa import ShapeWorldQA, ShapeWorldQAConfig
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", help="a run directory trained with the vqa head")
     parser.add_argument("--types", default="position,relation", help="question types, comma-separated")
     parser.add_argument("--items", type=int, default=600)
-    parser.add_argument("--image-size", type=int, default=48, help="the run's image (depth, thermal) size")
     args = parser.parse_args(argv)
     try:
         vqa = bindcore.load_task_model(args.run)
         visual = vqa.settings.visual  # image, depth, thermal or audio
-        world = ShapeWorldQAConfig(image_size=args.image_size, question_types=args.types.split(","),
-                                   test_holdout_only=False, modalities=[visual])
+        dataset = read_run_config(args.run)["data"]["dataset"]
+        if dataset["name"] != "shapeworld_qa":
+            raise bindcore.BindcoreError(f"{args.run} was trained on {dataset['name']!r}, not shapeworld_qa")
+        params = {**dataset.get("params", {}), "question_types": args.types.split(","), "test_holdout_only": False,
+                  "modalities": [visual]}  # the run's scenes (image size, objects), the asked types
+        world = ShapeWorldQAConfig(**params)
     except (bindcore.BindcoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -53,7 +53,7 @@ def zero_shot(dataset: Any, items: Sequence[Mapping[str, Any]], embedded: ItemEm
         dataset: the dataset (for ``tasks_by_modality``).
         items: the evaluated items.
         embedded: their embeddings.
-        tasks: {task: {class: [prompts]}}.
+        tasks: {task: {class: {sub-class: [prompts]}}}.
         subclasses: {task: one (S_c, E) tensor of sub-class embeddings per class} (see :func:`embed_classes`);
             an item goes to the class of its best-matching sub-class.
         modalities: the modalities to classify (the prompt modality excluded).

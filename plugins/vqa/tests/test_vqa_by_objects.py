@@ -14,7 +14,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_prints_one_row_per_type_and_object_count(trained_run):
-    r = run(str(trained_run), "--types", "position,count", "--items", "16", "--image-size", "32")
+    r = run(str(trained_run), "--types", "position,count", "--items", "16")  # 32-pixel scenes, as the run's
     assert r.returncode == 0, r.stderr
     rows = [line.split("|")[1:5] for line in r.stdout.splitlines()[2:]]
     assert all(line.endswith("| - |") != line.startswith("| position |") for line in r.stdout.splitlines()[2:])
