@@ -6,9 +6,9 @@ Sorts each test question by what the training split says of the very same questi
 it and gives this answer), ``against`` (training asks it but never gives this answer, so a model that learnt
 the training data has every reason to rule the answer out: "what colour is the star?" when no training star is
 red), ``new`` (training never asks it: "is the red star left of the blue circle?"). Prints how many questions
-of each type fall in each group, then each run's accuracy per group, apart by one- and two-object scenes. Scenes follow the runs' dataset settings
-(or those of ``--config``); the test split holds a held-out (shape, colour) pair in every scene unless
-``--all-scenes``.
+of each type fall in each group, then each run's accuracy per group, apart by one- and two-object scenes.
+Scenes follow the runs' dataset settings (or those of ``--config``); the test split holds a held-out (shape,
+colour) pair in every scene unless ``--all-scenes``.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def dataset_settings(runs: list[str], config: str):
         if dataset["name"] != "shapeworld_qa":
             raise bindcore.BindcoreError(f"{source} uses the dataset {dataset['name']!r}, not shapeworld_qa")
     if any(d.get("params") != datasets[0].get("params") for d in datasets):
-        raise bindcore.BindcoreError("the runs were trained on different shapeworld_qa settings; compare them one at a time")
+        raise bindcore.BindcoreError("the runs were trained on different shapeworld_qa settings; "
+                                     "compare them one at a time")
     return ShapeWorldQAConfig(**datasets[0].get("params", {}))
 
 
@@ -117,6 +118,7 @@ def print_accuracy(run: str, vqa, test, items: list[tuple[str, str, int]], kinds
         cells = [f"{100 * right[row, g] / total[row, g]:.1f} ({total[row, g]})" if total[row, g] else "-"
                  for g in GROUPS + ("all",)]
         print(f"| {row[0]} | {row[1]} | " + " | ".join(cells) + " |")
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -159,7 +159,9 @@ class TaskHeadSpec:
         Config: the head's settings class (a StrictModel).
         build: (cfg, *, model, state, host) -> module with ``classes`` (list of class names),
             ``inputs(item) -> {modality: raw item}``, ``target(item) -> class index``,
-            ``group(item) -> str`` (the evaluation group) and ``forward(model, batch) -> logits (B, classes)``.
+            ``group(item) -> str`` (the evaluation group) and ``forward(model, batch) -> logits (B, classes)``;
+            optionally ``losses(model, batch, targets) -> {name: loss}`` to train with other losses than
+            the cross-entropy of ``forward`` (their mean is minimised).
         modalities: cfg -> the model modalities the head reads (checked against the model at config time);
             None: not checked before the head is built.
         prepare: (cfg, training dataset) -> JSON-able state built from the training data (e.g. the class

@@ -100,8 +100,12 @@ class TaskRecipe:
         return task_loader(dataset, batches, self.data.num_workers)
 
     def losses(self, batch: TaskBatch, device: torch.device) -> dict[str, torch.Tensor]:
-        logits = self.task.head(self.task.model, {k: v.to(device) for k, v in batch.tensors.items()})  # (B, C)
-        return {"task": F.cross_entropy(logits.float(), batch.targets.to(device))}
+        """The head's own ``losses(model, tensors, targets)`` when it has one, else cross-entropy of its logits."""
+        tensors, targets = {k: v.to(device) for k, v in batch.tensors.items()}, batch.targets.to(device)
+        if hasattr(self.task.head, "losses"):
+            return self.task.head.losses(self.task.model, tensors, targets)
+        logits = self.task.head(self.task.model, tensors)  # (B, C)
+        return {"task": F.cross_entropy(logits.float(), targets)}
 
     @staticmethod
     def samples(batch: TaskBatch) -> int:

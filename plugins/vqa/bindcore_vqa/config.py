@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import Field
 
@@ -27,6 +27,9 @@ class VQAConfig(StrictModel):
         fusion: how question and visual side meet. cross_attention (the default) lets the question's
             tokens attend to the visual patch tokens; a pooled fusion such as concat_mlp sees one embedding
             of each (late fusion); null answers from the question alone (the prior).
+        debias: ``rubi``: while training, a question-only branch masks the answer logits (RUBi, Cadene et
+            al. 2019), so the head gains nothing from answering by the question's wording alone and must
+            look; the branch is left out when answering. None: plain cross-entropy.
         hidden: width of the classifier's hidden layer.
         dropout: dropout in the classifier.
         min_answer_count: answers seen fewer times in training map to <unk>.
@@ -38,6 +41,7 @@ class VQAConfig(StrictModel):
     visual: str = "image"
     question: str = "text"
     fusion: Optional[FusionRef] = Field(default_factory=lambda: FusionRef(name="cross_attention"))
+    debias: Optional[Literal["rubi"]] = None
     hidden: int = Field(256, gt=0)
     dropout: float = Field(0.0, ge=0, lt=1)
     min_answer_count: int = Field(1, ge=1)
@@ -49,3 +53,5 @@ class VQAConfig(StrictModel):
     def model_post_init(self, _context) -> None:
         if self.visual == self.question:
             raise ValueError(f"visual and question are both {self.visual!r}; the visual side must be another modality")
+        if self.debias and self.fusion is None:
+            raise ValueError("debias needs a fusion: with fusion null the head answers from the question alone")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from bindcore import BindcoreError, ConfigError, InputError
 from bindcore.config import validate
+from bindcore.layers import masked_mean
 
 from bindcore_vqa.config import UNKNOWN, VQAConfig
 
@@ -52,8 +54,15 @@ class VQAHead(nn.Module):
                      if spec.takes == "tokens" else {cfg.question: model.embed_dim, cfg.visual: model.embed_dim})
             self.fusion = spec.build(settings, sizes)
             width = self.fusion.out_dim
-        self.classifier = nn.Sequential(nn.LayerNorm(width), nn.Linear(width, cfg.hidden), nn.GELU(),
-                                        nn.Dropout(cfg.dropout), nn.Linear(cfg.hidden, len(self.classes)))
+        self.classifier = self._classifier(width)
+        self.question_only = None  # RUBi's branch: trained on the question alone, masks the logits in training
+        if cfg.debias == "rubi":
+            self.question_only = self._classifier(model.modality(cfg.question).cfg.width if self.takes == "tokens"
+                                                  else model.embed_dim)
+
+    def _classifier(self, width: int) -> nn.Module:
+        return nn.Sequential(nn.LayerNorm(width), nn.Linear(width, self.cfg.hidden), nn.GELU(),
+                             nn.Dropout(self.cfg.dropout), nn.Linear(self.cfg.hidden, len(self.classes)))
 
     @staticmethod
     def _fusion_spec(host, name: str):
@@ -88,9 +97,23 @@ class VQAHead(nn.Module):
 
     def forward(self, model, batch: Mapping[str, torch.Tensor]) -> torch.Tensor:
         """{question: (B, L) ids, visual: (B, ...)} -> answer logits (B, answers)."""
+        return self._answer(model, batch)[0]
+
+    def losses(self, model, batch: Mapping[str, torch.Tensor], targets: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The training losses: cross-entropy, or with ``debias: rubi`` RUBi's masked and question-only ones."""
+        logits, question = self._answer(model, batch)  # (B, A), (B, Dq)
+        if self.question_only is None:
+            return {"task": F.cross_entropy(logits.float(), targets)}
+        prior = self.question_only(question.detach())  # (B, A): the question encoder learns nothing from it
+        return {"task": F.cross_entropy((logits * torch.sigmoid(prior)).float(), targets),
+                "question_only": F.cross_entropy(prior.float(), targets)}
+
+    def _answer(self, model, batch: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Answer logits (B, A) and the question's pooled features (B, Dq)."""
         q = batch[self.cfg.question]
         if self.fusion is None:
-            return self.classifier(model.modality(self.cfg.question)(q))  # (B, A)
+            question = model.modality(self.cfg.question)(q)  # (B, E)
+            return self.classifier(question), question
         v = batch[self.cfg.visual]
         if self.takes == "tokens":
             q_tokens = model.encode_tokens(self.cfg.question, q)  # (B, L, Dq)
@@ -98,11 +121,11 @@ class VQAHead(nn.Module):
             v_tokens = v_tokens.reshape(q.shape[0], -1, v_tokens.shape[-1])  # (B, S*N, Dv)
             masks = {self.cfg.question: q != 0} if not q.is_floating_point() else None  # (B, L) real tokens, not padding
             fused = self.fusion({self.cfg.question: q_tokens, self.cfg.visual: v_tokens}, masks)  # (B, F)
+            question = masked_mean(q_tokens, (masks or {}).get(self.cfg.question))  # (B, Dq)
         else:
-            fused = self.fusion({self.cfg.question: model.modality(self.cfg.question)(q),
-                                 self.cfg.visual: model.modality(self.cfg.visual)(v)})  # (B, F)
-        return self.classifier(fused)  # (B, A)
-
+            question = model.modality(self.cfg.question)(q)  # (B, E)
+            fused = self.fusion({self.cfg.question: question, self.cfg.visual: model.modality(self.cfg.visual)(v)})  # (B, F)
+        return self.classifier(fused), question  # (B, A), (B, Dq)
 
 def build(cfg: VQAConfig, *, model, state: Mapping[str, Any], host) -> VQAHead:
     """TaskHeadSpec.build."""

@@ -197,3 +197,41 @@ def test_init_from_a_run_with_frozen_encoders_keeps_them(trained_run, tmp_path, 
     data["out_dir"] = str(tmp_path / "missing")
     with pytest.raises(CheckpointError, match="holds no weights for audio"):
         train(save_config(tmp_path / "missing.yaml", data))
+
+
+@pytest.mark.parametrize("fusion", ["concat", "cross"])
+def test_rubi_masks_the_training_logits_by_the_question_only_branch(fusion, host, tmp_path, make_config):
+    from bindcore.config import validate
+    from bindcore.model import build_model
+
+    from bindcore_vqa.config import VQAConfig
+    from bindcore_vqa.head import build
+
+    cfg = validate(VQAConfig, {**make_config(tmp_path, fusion=fusion)["stages"][0]["head"]["params"], "debias": "rubi"})
+    model = build_model(make_config(tmp_path)["model"], modalities=["image", "text"], host=host, seed=0)
+    head = build(cfg, model=model, state={"answers": ["<unk>", "yes", "no"]}, host=host)
+    item = {"image": np.zeros((32, 32, 3), np.uint8), "question": "is there a red square?"}
+    batch = {m: model.preprocess(m, [x, x]) for m, x in head.inputs(item).items()}
+    targets = torch.tensor([1, 2])
+    losses = head.losses(model, batch, targets)
+    logits, question = head._answer(model, batch)
+    masked = logits * torch.sigmoid(head.question_only(question))
+    assert torch.allclose(losses["task"], torch.nn.functional.cross_entropy(masked, targets))
+    sum(losses.values()).backward()
+    assert all(p.grad is not None for p in head.question_only.parameters())
+    # the question-only loss does not reach the question encoder, and answering leaves the branch out
+    text_grads = [p.grad.clone() for p in model.modality("text").parameters() if p.grad is not None]
+    model.zero_grad()
+    losses = head.losses(model, batch, targets)
+    losses["question_only"].backward()
+    assert text_grads and all(p.grad is None or not p.grad.any() for p in model.modality("text").parameters())
+    before = head(model, batch)
+    torch.nn.init.constant_(head.question_only[-1].bias, 5.0)
+    assert torch.equal(head(model, batch), before)
+
+
+def test_rubi_needs_a_fusion(tmp_path, host, make_config):
+    from bindcore.train.config import resolve_run_config
+
+    with pytest.raises(ConfigError, match="debias needs a fusion"):
+        resolve_run_config(make_config(tmp_path, fusion="none", debias="rubi"), host)
