@@ -5,6 +5,7 @@ The scripts print tables and never assert times; these tests only check that the
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -113,3 +114,22 @@ def test_anchor_probe_prints_one_row_per_task():
     assert r.returncode == 0, r.stderr
     rows = [line for line in r.stdout.splitlines() if line.startswith("| motion |") or line.startswith("| size |")]
     assert len(rows) == 2 and rows[0].endswith("| 0.167 |") and rows[1].endswith("| 0.500 |"), r.stdout
+
+
+def test_vqa_prior_conflict_groups_follow_the_training_split():
+    from bindcore_shapeworld.qa import ShapeWorldQA, ShapeWorldQAConfig
+
+    spec = importlib.util.spec_from_file_location("vqa_prior_conflict", BENCH / "vqa_prior_conflict.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    world = ShapeWorldQAConfig(image_size=32, two_object_prob=0.5, sizes={"train": 300, "test": 60})
+    items = script.grouped_test_items(world, 60, all_scenes=False)
+    train = [ShapeWorldQA(world, "train").question(i)[3] for i in range(300)]
+    test = script.test_split(world, all_scenes=False)
+    assert len(items) == 60
+    for kind, group, i in items:
+        question, answer = test.question(i)[3]
+        asked = {a for q, a in train if q == question}
+        assert group == ("new" if not asked else "seen" if answer in asked else "against"), (question, answer, asked)
+    # every colour question names the held-out object, whose colour no training object of that shape has
+    assert {group for kind, group, _ in items if kind == "colour"} <= {"against", "new"}

@@ -27,9 +27,11 @@ class VQAConfig(StrictModel):
         fusion: how question and visual side meet. cross_attention (the default) lets the question's
             tokens attend to the visual patch tokens; a pooled fusion such as concat_mlp sees one embedding
             of each (late fusion); null answers from the question alone (the prior).
-        debias: ``rubi``: while training, a question-only branch masks the answer logits (RUBi, Cadene et
-            al. 2019), so the head gains nothing from answering by the question's wording alone and must
-            look; the branch is left out when answering. None: plain cross-entropy.
+        debias: while training, a question-only branch learns the answers from the question alone and
+            ``rubi`` masks the head's logits by its sigmoid (RUBi, Cadene et al. 2019), ``poe`` adds its
+            log-probabilities to the head's (a product of experts, Clark et al. 2019), so the head gains
+            nothing from what the question's wording already tells and must look; the branch is left out
+            when answering. None: plain cross-entropy.
         hidden: width of the classifier's hidden layer.
         dropout: dropout in the classifier.
         min_answer_count: answers seen fewer times in training map to <unk>.
@@ -41,7 +43,7 @@ class VQAConfig(StrictModel):
     visual: str = "image"
     question: str = "text"
     fusion: Optional[FusionRef] = Field(default_factory=lambda: FusionRef(name="cross_attention"))
-    debias: Optional[Literal["rubi"]] = None
+    debias: Optional[Literal["rubi", "poe"]] = None
     hidden: int = Field(256, gt=0)
     dropout: float = Field(0.0, ge=0, lt=1)
     min_answer_count: int = Field(1, ge=1)

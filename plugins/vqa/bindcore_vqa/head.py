@@ -55,8 +55,8 @@ class VQAHead(nn.Module):
             self.fusion = spec.build(settings, sizes)
             width = self.fusion.out_dim
         self.classifier = self._classifier(width)
-        self.question_only = None  # RUBi's branch: trained on the question alone, masks the logits in training
-        if cfg.debias == "rubi":
+        self.question_only = None  # trained on the question alone; debiases the training loss
+        if cfg.debias is not None:
             self.question_only = self._classifier(model.modality(cfg.question).cfg.width if self.takes == "tokens"
                                                   else model.embed_dim)
 
@@ -100,13 +100,16 @@ class VQAHead(nn.Module):
         return self._answer(model, batch)[0]
 
     def losses(self, model, batch: Mapping[str, torch.Tensor], targets: torch.Tensor) -> dict[str, torch.Tensor]:
-        """The training losses: cross-entropy, or with ``debias: rubi`` RUBi's masked and question-only ones."""
+        """The training losses: cross-entropy, or with ``debias`` the debiased and the question-only ones."""
         logits, question = self._answer(model, batch)  # (B, A), (B, Dq)
         if self.question_only is None:
             return {"task": F.cross_entropy(logits.float(), targets)}
-        prior = self.question_only(question.detach())  # (B, A): the question encoder learns nothing from it
-        return {"task": F.cross_entropy((logits * torch.sigmoid(prior)).float(), targets),
-                "question_only": F.cross_entropy(prior.float(), targets)}
+        prior = self.question_only(question.detach()).float()  # (B, A): the question encoder learns nothing from it
+        if self.cfg.debias == "rubi":
+            debiased = logits.float() * torch.sigmoid(prior)  # (B, A)
+        else:  # poe: the head's and the branch's log-probabilities summed, the branch held fixed
+            debiased = F.log_softmax(logits.float(), -1) + F.log_softmax(prior, -1).detach()  # (B, A)
+        return {"task": F.cross_entropy(debiased, targets), "question_only": F.cross_entropy(prior, targets)}
 
     def _answer(self, model, batch: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         """Answer logits (B, A) and the question's pooled features (B, Dq)."""

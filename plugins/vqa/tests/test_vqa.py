@@ -199,15 +199,15 @@ def test_init_from_a_run_with_frozen_encoders_keeps_them(trained_run, tmp_path, 
         train(save_config(tmp_path / "missing.yaml", data))
 
 
-@pytest.mark.parametrize("fusion", ["concat", "cross"])
-def test_rubi_masks_the_training_logits_by_the_question_only_branch(fusion, host, tmp_path, make_config):
+@pytest.mark.parametrize("fusion,debias", [("concat", "rubi"), ("cross", "rubi"), ("cross", "poe")])
+def test_debias_trains_against_a_question_only_branch(fusion, debias, host, tmp_path, make_config):
     from bindcore.config import validate
     from bindcore.model import build_model
 
     from bindcore_vqa.config import VQAConfig
     from bindcore_vqa.head import build
 
-    cfg = validate(VQAConfig, {**make_config(tmp_path, fusion=fusion)["stages"][0]["head"]["params"], "debias": "rubi"})
+    cfg = validate(VQAConfig, {**make_config(tmp_path, fusion=fusion)["stages"][0]["head"]["params"], "debias": debias})
     model = build_model(make_config(tmp_path)["model"], modalities=["image", "text"], host=host, seed=0)
     head = build(cfg, model=model, state={"answers": ["<unk>", "yes", "no"]}, host=host)
     item = {"image": np.zeros((32, 32, 3), np.uint8), "question": "is there a red square?"}
@@ -215,8 +215,11 @@ def test_rubi_masks_the_training_logits_by_the_question_only_branch(fusion, host
     targets = torch.tensor([1, 2])
     losses = head.losses(model, batch, targets)
     logits, question = head._answer(model, batch)
-    masked = logits * torch.sigmoid(head.question_only(question))
-    assert torch.allclose(losses["task"], torch.nn.functional.cross_entropy(masked, targets))
+    prior = head.question_only(question)
+    debiased = (logits * torch.sigmoid(prior) if debias == "rubi"
+                else torch.log_softmax(logits, -1) + torch.log_softmax(prior, -1))
+    assert torch.allclose(losses["task"], torch.nn.functional.cross_entropy(debiased, targets))
+    assert torch.allclose(losses["question_only"], torch.nn.functional.cross_entropy(prior, targets))
     sum(losses.values()).backward()
     assert all(p.grad is not None for p in head.question_only.parameters())
     # the question-only loss does not reach the question encoder, and answering leaves the branch out
@@ -230,7 +233,7 @@ def test_rubi_masks_the_training_logits_by_the_question_only_branch(fusion, host
     assert torch.equal(head(model, batch), before)
 
 
-def test_rubi_needs_a_fusion(tmp_path, host, make_config):
+def test_debias_needs_a_fusion(tmp_path, host, make_config):
     from bindcore.train.config import resolve_run_config
 
     with pytest.raises(ConfigError, match="debias needs a fusion"):
