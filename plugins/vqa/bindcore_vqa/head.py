@@ -127,8 +127,10 @@ class VQAHead(nn.Module):
             question = masked_mean(q_tokens, (masks or {}).get(self.cfg.question))  # (B, Dq)
         else:
             question = model.modality(self.cfg.question)(q)  # (B, E)
-            fused = self.fusion({self.cfg.question: question, self.cfg.visual: model.modality(self.cfg.visual)(v)})  # (B, F)
+            visual = model.modality(self.cfg.visual)(v)  # (B, E)
+            fused = self.fusion({self.cfg.question: question, self.cfg.visual: visual})  # (B, F)
         return self.classifier(fused), question  # (B, A), (B, Dq)
+
 
 def build(cfg: VQAConfig, *, model, state: Mapping[str, Any], host) -> VQAHead:
     """TaskHeadSpec.build."""
