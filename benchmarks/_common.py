@@ -232,6 +232,21 @@ def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> st
     return "\n".join(lines)
 
 
+def shapeworld_qa_params(run: str | os.PathLike) -> dict[str, Any]:
+    """The ``shapeworld_qa`` dataset settings a run was trained with.
+
+    Raises:
+        BindcoreError: the directory holds no run config, or the run was trained on another dataset.
+    """
+    import bindcore
+    from bindcore.evaluate.data import read_run_config
+
+    dataset = read_run_config(run)["data"]["dataset"]
+    if dataset["name"] != "shapeworld_qa":
+        raise bindcore.BindcoreError(f"{run} was trained on {dataset['name']!r}, not shapeworld_qa")
+    return dict(dataset.get("params") or {})
+
+
 def machine_description() -> str:
     """`lscpu | head`, the torch version and its thread count, as a Markdown block."""
     try:

@@ -20,7 +20,7 @@ from collections import Counter
 
 def main(argv: list[str] | None = None) -> int:
     import bindcore
-    from bindcore.evaluate.data import read_run_config
+    from _common import shapeworld_qa_params
     from bindcore_shapeworld.qa import ShapeWorldQA, ShapeWorldQAConfig
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -31,11 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         vqa = bindcore.load_task_model(args.run)
         visual = vqa.settings.visual  # image, depth, thermal or audio
-        dataset = read_run_config(args.run)["data"]["dataset"]
-        if dataset["name"] != "shapeworld_qa":
-            raise bindcore.BindcoreError(f"{args.run} was trained on {dataset['name']!r}, not shapeworld_qa")
-        params = {**dataset.get("params", {}), "question_types": args.types.split(","), "test_holdout_only": False,
-                  "modalities": [visual]}  # the run's scenes (image size, objects), the asked types
+        params = {**shapeworld_qa_params(args.run), "question_types": args.types.split(","),
+                  "test_holdout_only": False, "modalities": [visual]}  # the run's scenes, the asked types
         world = ShapeWorldQAConfig(**params)
     except (bindcore.BindcoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

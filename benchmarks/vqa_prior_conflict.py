@@ -53,24 +53,24 @@ def dataset_settings(runs: list[str], config: str):
     import yaml
 
     import bindcore
-    from bindcore.evaluate.data import read_run_config
+    from _common import shapeworld_qa_params
     from bindcore_shapeworld.qa import ShapeWorldQAConfig
 
     if runs:
-        datasets = [read_run_config(run)["data"]["dataset"] for run in runs]
+        params = [shapeworld_qa_params(run) for run in runs]
     else:
         try:
             with open(config, encoding="utf-8") as f:
-                datasets = [yaml.safe_load(f)["data"]["dataset"]]
+                dataset = yaml.safe_load(f)["data"]["dataset"]
         except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
             raise bindcore.BindcoreError(f"cannot read the dataset settings of {config}: {exc}") from None
-    for source, dataset in zip(runs or [config], datasets):
         if dataset["name"] != "shapeworld_qa":
-            raise bindcore.BindcoreError(f"{source} uses the dataset {dataset['name']!r}, not shapeworld_qa")
-    if any(d.get("params") != datasets[0].get("params") for d in datasets):
+            raise bindcore.BindcoreError(f"{config} uses the dataset {dataset['name']!r}, not shapeworld_qa")
+        params = [dataset.get("params") or {}]
+    if any(p != params[0] for p in params):
         raise bindcore.BindcoreError("the runs were trained on different shapeworld_qa settings; "
                                      "compare them one at a time")
-    return ShapeWorldQAConfig(**datasets[0].get("params", {}))
+    return ShapeWorldQAConfig(**params[0])
 
 
 def grouped_test_items(world, count: int, all_scenes: bool) -> list[tuple[str, str, int]]:

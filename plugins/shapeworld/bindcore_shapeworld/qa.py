@@ -17,7 +17,7 @@ from bindcore.errors import ConfigError
 
 from bindcore_shapeworld.config import ShapeWorldConfig
 from bindcore_shapeworld.dataset import SPLITS, ShapeWorldDataset
-from bindcore_shapeworld.qa_questions import DIAGNOSTIC_TYPES, QUESTION_TYPES, Question, all_pairs, ask
+from bindcore_shapeworld.qa_questions import ALL_TYPES, QUESTION_TYPES, Question, all_pairs, ask
 from bindcore_shapeworld.scene import Scene, is_holdout
 
 MAX_PROBES = 1000  # scenes tried for one item before giving up (only a config that excludes a type runs out)
@@ -41,8 +41,8 @@ class ShapeWorldQAConfig(ShapeWorldConfig):
     def model_post_init(self, context) -> None:
         super().model_post_init(context)
         for kind in self.question_types:
-            if kind not in QUESTION_TYPES + DIAGNOSTIC_TYPES:
-                raise ValueError(f"unknown question type {kind!r}; choose from {list(QUESTION_TYPES + DIAGNOSTIC_TYPES)}")
+            if kind not in ALL_TYPES:
+                raise ValueError(f"unknown question type {kind!r}; choose from {list(ALL_TYPES)}")
         if "relation" in self.question_types and self.two_object_prob == 0:
             raise ValueError("relation questions need two-object scenes: raise two_object_prob above 0")
 

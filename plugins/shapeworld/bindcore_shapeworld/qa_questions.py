@@ -14,6 +14,7 @@ QUESTION_TYPES = ("colour", "shape", "size", "count", "exists", "relation")
 # Asked only when listed in question_types: "is the red circle on the left or on the right?" isolates finding a
 # named object and reading its place, the first half of a relation question.
 DIAGNOSTIC_TYPES = ("position",)
+ALL_TYPES = QUESTION_TYPES + DIAGNOSTIC_TYPES
 
 TEMPLATES = {
     "colour": ("what colour is the {shape}?", "what is the colour of the {shape}?", "which colour does the {shape} have?",
@@ -65,7 +66,7 @@ def ask(scene: Scene, kind: str, rng: np.random.Generator, *, allowed_pairs: lis
 
     Args:
         scene: the latent scene.
-        kind: one of QUESTION_TYPES or DIAGNOSTIC_TYPES.
+        kind: one of ALL_TYPES.
         rng: the question's generator (template, target, yes/no).
         allowed_pairs: the (shape, colour) pairs an existence question may name when the answer is no.
         prefer: (shape, colour) pairs to ask about when present (the test split's held-out pairs).
@@ -123,7 +124,7 @@ def ask(scene: Scene, kind: str, rng: np.random.Generator, *, allowed_pairs: lis
         if abs(o.x - 0.5) >= abs(o.y - 0.5):
             return _template(rng, "position_x").format(**name), "left" if o.x < 0.5 else "right"
         return _template(rng, "position_y").format(**name), "top" if o.y < 0.5 else "bottom"
-    raise ValueError(f"unknown question type {kind!r}; choose from {list(QUESTION_TYPES + DIAGNOSTIC_TYPES)}")
+    raise ValueError(f"unknown question type {kind!r}; choose from {list(ALL_TYPES)}")
 
 
 def _first_preferred(rng: np.random.Generator, objects: list[SceneObject], prefer: set) -> int:
