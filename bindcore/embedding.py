@@ -84,8 +84,8 @@ def iter_embeddings(model, name: str, items: Sequence[Any], *, ids: Sequence[str
         ids: one id per item for messages and outputs (default: the position).
         batch_size: items per forward pass.
         num_workers: DataLoader worker processes for preprocessing (0: in this process).
-        precision: "fp32", "bf16" (autocast) or "auto" (bf16 where the hardware multiplies it natively, else
-            fp32; see :mod:`bindcore.precision`).
+        precision: "fp32", "bf16" (autocast) or "auto" (bf16 on a CUDA device that multiplies it natively,
+            fp32 on CPUs; see :mod:`bindcore.precision`).
         on_error: "raise" stops at the first bad item with an InputError; "skip" reports it in the batch's failures.
         progress: show a tqdm bar (default: when there is more than one batch and stderr is a terminal).
     """

@@ -1,9 +1,12 @@
-"""Which precision to run inference in: "fp32", "bf16" (autocast) or "auto" (bf16 only where it is native).
+"""Which precision to run inference in: "fp32", "bf16" (autocast) or "auto".
 
-"auto" asks the hardware instead of guessing: a CUDA device of compute capability 8.0 or newer (Ampere:
-bf16 tensor cores), or a CPU whose flags list native bf16 matrix instructions (x86: AVX512-BF16 or
-AMX-BF16; Arm: the BF16 extension), read from /proc/cpuinfo. Elsewhere bf16 matmuls are emulated
-(6-8x slower than fp32 on an AVX2 CPU), so "auto" means fp32 there.
+"auto" is bf16 autocast on a CUDA device of compute capability 8.0 or newer (Ampere: bf16 tensor cores)
+and fp32 on every CPU. On CPUs without native bf16 matrix instructions bf16 is emulated (6-8x slower than
+fp32 on an AVX2 CPU). On one that has them (a Zen 4 EPYC with AVX512-BF16, benchmarks/precision.py,
+2026-12-08) bf16 autocast made the tiny models no faster (0.88-3.6x the fp32 time) and an embedding
+depend on the items that share its batch (differences above 1e-4), so a server's answers and a resumed
+index would no longer equal a direct embedding. Ask for "bf16" to use it there anyway;
+:func:`native_cpu_bf16` says whether the CPU has the instructions.
 """
 
 from __future__ import annotations
@@ -51,6 +54,11 @@ def native_bf16(device: torch.device) -> bool:
     return False
 
 
+def auto_bf16(device: torch.device) -> bool:
+    """Whether "auto" means bf16 on ``device``: native bf16 on CUDA only (see the module docstring)."""
+    return device.type == "cuda" and native_bf16(device)
+
+
 def resolve_precision(precision: str, device: torch.device) -> torch.dtype | None:
     """The autocast dtype for a precision name on ``device`` (None means plain fp32).
 
@@ -63,4 +71,4 @@ def resolve_precision(precision: str, device: torch.device) -> torch.dtype | Non
         return None
     if precision == "bf16":
         return torch.bfloat16
-    return torch.bfloat16 if native_bf16(torch.device(device)) else None
+    return torch.bfloat16 if auto_bf16(torch.device(device)) else None

@@ -23,7 +23,7 @@ def add_arguments(p):
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--num-workers", type=int, default=0, help="DataLoader workers for preprocessing")
     p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto",
-                   help="auto: bf16 where the hardware multiplies bf16 natively, else fp32")
+                   help="auto: bf16 on a CUDA device that multiplies it natively, else fp32 (every CPU)")
     p.add_argument("--on-error", choices=["raise", "skip"], default="raise",
                    help="raise: stop at the first bad item (exit 1); skip: report and continue (exit 3)")
     p.add_argument("--seed", type=int, default=None, help="initialisation seed when --model is a preset")
