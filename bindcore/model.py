@@ -75,10 +75,22 @@ class Modality(nn.Module):
                              f"got shape {tuple(x.shape)}", self.name)
         return x, 1
 
-    def encode_tokens(self, x: torch.Tensor) -> torch.Tensor:
-        """Trunk tokens for a batch: (B, *item) -> (B, N, width); clips are flattened into the batch."""
+    @property
+    def summary_tokens(self) -> int:
+        """How many leading trunk tokens summarise the whole input (a CLS token) instead of one place in it."""
+        return int(getattr(self.stem, "summary_tokens", 0))
+
+    def encode_tokens(self, x: torch.Tensor, summary: bool = True) -> torch.Tensor:
+        """Trunk tokens for a batch: (B, *item) -> (B, N, width); clips are flattened into the batch.
+
+        Args:
+            x: the preprocessed batch.
+            summary: keep the summary tokens (see :attr:`summary_tokens`); False leaves the tokens of places
+                (patches, frames, spans) only.
+        """
         x, _ = self._split_clips(x)
-        return self.trunk(self.stem(x))  # (B*S, N, D)
+        tokens = self.trunk(self.stem(x))  # (B*S, N, D)
+        return tokens if summary else tokens[:, self.summary_tokens:]  # (B*S, N or N - summary, D)
 
     def project(self, x: torch.Tensor) -> torch.Tensor:
         """Un-normalised head outputs, one row per clip: (B*S, E)."""
@@ -135,9 +147,10 @@ class BindModel(nn.Module):
         """Raw items -> the batch tensor that modality's encoder takes."""
         return self.modality(name).preprocess(items)
 
-    def encode_tokens(self, name: str, batch: torch.Tensor) -> torch.Tensor:
-        """Trunk tokens (B, N, width) of one modality, for fusion and task heads."""
-        return self.modality(name).encode_tokens(batch)
+    def encode_tokens(self, name: str, batch: torch.Tensor, summary: bool = True) -> torch.Tensor:
+        """Trunk tokens (B, N, width) of one modality, for fusion and task heads; ``summary=False`` drops the
+        leading tokens that summarise the whole input (CLS), keeping those of places only."""
+        return self.modality(name).encode_tokens(batch, summary)
 
     def embed(self, inputs: Mapping[str, Sequence[Any]], **kwargs) -> dict[str, torch.Tensor]:
         """Embeds raw items of any modality; see :func:`bindcore.embedding.embed` for the options."""

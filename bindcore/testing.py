@@ -62,6 +62,9 @@ def check_modality(spec: ModalitySpec, embed_dim: int = 16, **overrides: Any) ->
         assert torch.equal(modality(batch), modality(batch)), "eval mode is not deterministic"
     tokens = modality.encode_tokens(batch)
     assert tokens.ndim == 3 and tokens.shape[-1] == cfg.width
+    places = modality.encode_tokens(batch, summary=False)  # what a task head attends to: no CLS
+    assert places.shape[1] == tokens.shape[1] - modality.summary_tokens > 0
+    assert torch.equal(places, tokens[:, modality.summary_tokens:])
 
     from bindcore.config import validate
 

@@ -118,6 +118,11 @@ class TokenStem(nn.Module):
         if self.cls_token is not None:
             nn.init.trunc_normal_(self.cls_token, std=0.02)
 
+    @property
+    def summary_tokens(self) -> int:
+        """Leading tokens that summarise the whole input rather than one place in it (the CLS token)."""
+        return int(self.cls_token is not None)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         tokens = self.norm(self.patchify(x))  # (B, N, D)
         if self.cls_token is not None:

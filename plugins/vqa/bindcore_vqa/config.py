@@ -32,6 +32,10 @@ class VQAConfig(StrictModel):
             log-probabilities to the head's (a product of experts, Clark et al. 2019), so the head gains
             nothing from what the question's wording already tells and must look; the branch is left out
             when answering. None: plain cross-entropy.
+        visual_summary: let the question attend to the visual side's summary token (CLS) too. Off by default
+            (patch tokens only): with encoders trained from scratch, a head that sees the summary token
+            leans on it and learns where things are more slowly (docs/vqa.md). Heads trained
+            before this setting existed (2026-12-08) attended to it: set it true to load one as trained.
         hidden: width of the classifier's hidden layer.
         dropout: dropout in the classifier.
         min_answer_count: answers seen fewer times in training map to <unk>.
@@ -44,6 +48,7 @@ class VQAConfig(StrictModel):
     question: str = "text"
     fusion: Optional[FusionRef] = Field(default_factory=lambda: FusionRef(name="cross_attention"))
     debias: Optional[Literal["rubi", "poe"]] = None
+    visual_summary: bool = False
     hidden: int = Field(256, gt=0)
     dropout: float = Field(0.0, ge=0, lt=1)
     min_answer_count: int = Field(1, ge=1)

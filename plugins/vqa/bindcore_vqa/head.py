@@ -120,7 +120,7 @@ class VQAHead(nn.Module):
         v = batch[self.cfg.visual]
         if self.takes == "tokens":
             q_tokens = model.encode_tokens(self.cfg.question, q)  # (B, L, Dq)
-            v_tokens = model.encode_tokens(self.cfg.visual, v)  # (B*S, N, Dv): several clips per item fold in
+            v_tokens = model.encode_tokens(self.cfg.visual, v, self.cfg.visual_summary)  # (B*S, N, Dv): clips fold in
             v_tokens = v_tokens.reshape(q.shape[0], -1, v_tokens.shape[-1])  # (B, S*N, Dv)
             masks = {self.cfg.question: q != 0} if not q.is_floating_point() else None  # (B, L) real tokens, not padding
             fused = self.fusion({self.cfg.question: q_tokens, self.cfg.visual: v_tokens}, masks)  # (B, F)

@@ -122,6 +122,28 @@ def test_every_variant_builds_and_answers_over_the_vocabulary(fusion, host, tmp_
     assert all(p.grad is not None for p in head.classifier.parameters())
 
 
+@pytest.mark.parametrize("visual_summary", [False, True])
+def test_the_question_attends_to_places_and_to_the_summary_token_only_when_asked(visual_summary, host, tmp_path, make_config):
+    from bindcore.config import validate
+    from bindcore.model import build_model
+
+    from bindcore_vqa.config import VQAConfig
+    from bindcore_vqa.head import build
+
+    model = build_model(make_config(tmp_path)["model"], modalities=["image", "text"], host=host, seed=0).eval()
+    cfg = validate(VQAConfig, {"visual_summary": visual_summary,
+                               "fusion": {"name": "cross_attention", "params": {"width": 32, "heads": 2}}})
+    head = build(cfg, model=model, state={"answers": ["<unk>", "yes", "no"]}, host=host)
+    seen = {}
+    head.fusion.register_forward_pre_hook(lambda module, args: seen.update(args[0]))
+    batch = {"image": model.preprocess("image", [np.zeros((32, 32, 3), np.uint8)]),
+             "text": model.preprocess("text", ["is there a red square?"])}
+    head(model, batch)
+    every = model.encode_tokens("image", batch["image"])  # (1, 1 + N, D): CLS first
+    assert model.modality("image").summary_tokens == 1
+    assert torch.equal(seen["image"], every if visual_summary else every[:, 1:])
+
+
 @pytest.mark.parametrize("visual", ["depth", "audio"])
 def test_other_visual_modalities_feed_the_cross_attention(visual, host):
     from bindcore.config import validate
