@@ -2,10 +2,10 @@
 
 "auto" is bf16 autocast on a CUDA device of compute capability 8.0 or newer (Ampere: bf16 tensor cores)
 and fp32 on every CPU. On CPUs without native bf16 matrix instructions bf16 is emulated (6-8x slower than
-fp32 on an AVX2 CPU). On one that has them (a Zen 4 EPYC with AVX512-BF16, benchmarks/precision.py,
-2026-12-08) bf16 autocast made the tiny models no faster (0.88-3.6x the fp32 time) and an embedding
-depend on the items that share its batch (differences above 1e-4), so a server's answers and a resumed
-index would no longer equal a direct embedding. Ask for "bf16" to use it there anyway;
+fp32 on an AVX2 CPU). On one that has them (a Zen 4 EPYC with AVX512-BF16,
+benchmarks/results/precision-2026-12-08.md) bf16 autocast made the tiny fixture slower (1.3-3.6x the fp32
+time) and an embedding depend on the items that share its batch (`make test` at db50c1c there: up to 1.6e-3
+from the fp32 forward; server answers and a resumed index beyond 1e-4 of a direct embedding). Ask for "bf16" to use it there anyway;
 :func:`native_cpu_bf16` says whether the CPU has the instructions.
 """
 
@@ -45,18 +45,9 @@ def native_cpu_bf16() -> bool:
     return native and torch.backends.mkldnn.is_available()
 
 
-def native_bf16(device: torch.device) -> bool:
-    """Whether ``device`` has native bf16 matrix multiplication (see the module docstring)."""
-    if device.type == "cuda":
-        return torch.cuda.get_device_capability(device) >= (8, 0)
-    if device.type == "cpu":
-        return native_cpu_bf16()
-    return False
-
-
 def auto_bf16(device: torch.device) -> bool:
-    """Whether "auto" means bf16 on ``device``: native bf16 on CUDA only (see the module docstring)."""
-    return device.type == "cuda" and native_bf16(device)
+    """Whether "auto" means bf16 on ``device``: a CUDA device of compute capability 8.0 or newer, never a CPU."""
+    return device.type == "cuda" and torch.cuda.get_device_capability(device) >= (8, 0)
 
 
 def resolve_precision(precision: str, device: torch.device) -> torch.dtype | None:
